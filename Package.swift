@@ -1,0 +1,113 @@
+// swift-tools-version: 6.1
+// Horizon: a self-hosted network gateway and peer-to-peer VPN.
+// Layering (docs/ARCHITECTURE.md): data-plane targets never depend on Vapor or Fluent;
+// Tests/ArchitectureTests checks that against this manifest.
+import PackageDescription
+
+// HORIZON_DATA_PLANE_ONLY=1 drops the broker (Vapor + Fluent) from the graph, so the
+// data plane builds and tests in about a minute on its own. Use a separate scratch path
+// for it (e.g. `--scratch-path .build-dataplane`) so the full build stays warm.
+let dataPlaneOnly = Context.environment["HORIZON_DATA_PLANE_ONLY"] == "1"
+
+let package = Package(
+    name: "Horizon",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "horizon", targets: ["HorizonCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // Layer 0
+        .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "HorizonCore"),
+
+        // Layer 1
+        .target(
+            name: "HorizonCrypto",
+            dependencies: [
+                "HorizonCore",
+                "CLibCrypto",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "HorizonProtocol", dependencies: ["HorizonCore"]),
+
+        // Layer 2
+        .target(name: "HorizonWireGuard", dependencies: ["HorizonCore", "HorizonCrypto"]),
+
+        // Layer 4
+        .target(
+            name: "HorizonNode",
+            dependencies: [
+                "HorizonCore", "HorizonCrypto", "HorizonProtocol",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Layer 5: thin executables
+        .executableTarget(
+            name: "HorizonCLI",
+            dependencies: [
+                "HorizonCore", "HorizonCrypto", "HorizonNode",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Test support and tests
+        .target(name: "HorizonTestKit", dependencies: ["HorizonCore"]),
+        .testTarget(name: "HorizonCoreTests", dependencies: ["HorizonCore"]),
+        .testTarget(name: "HorizonCryptoTests", dependencies: ["HorizonCrypto"]),
+        .testTarget(name: "HorizonWireGuardTests", dependencies: ["HorizonWireGuard", "HorizonTestKit"]),
+        .testTarget(name: "HorizonNodeTests", dependencies: ["HorizonNode", "HorizonTestKit"]),
+        .testTarget(name: "ArchitectureTests"),
+    ]
+)
+
+// The control plane: Vapor + Fluent live only below this line.
+if !dataPlaneOnly {
+    package.dependencies += [
+        .package(url: "https://github.com/vapor/vapor", from: "4.110.0"),
+        .package(url: "https://github.com/vapor/fluent", from: "4.12.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver", from: "4.8.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver", from: "2.10.0"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.30.0"),
+    ]
+    package.products += [
+        .executable(name: "horizon-broker", targets: ["HorizonBrokerCLI"]),
+    ]
+    package.targets += [
+        .target(
+            name: "HorizonBroker",
+            dependencies: [
+                "HorizonCore", "HorizonProtocol",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ]
+        ),
+        .executableTarget(
+            name: "HorizonBrokerCLI",
+            dependencies: [
+                "HorizonBroker",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "HorizonBrokerTests",
+            dependencies: [
+                "HorizonBroker",
+                .product(name: "VaporTesting", package: "vapor"),
+            ]
+        ),
+    ]
+}

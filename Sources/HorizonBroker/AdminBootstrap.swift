@@ -1,0 +1,29 @@
+import Fluent
+import Vapor
+
+/// On a store with no users, creates the `admin` account so a fresh install can be logged
+/// in to. The password comes from HORIZON_ADMIN_PASSWORD or is generated and shown once.
+enum AdminBootstrap {
+    static let username = "admin"
+
+    struct Created: Sendable {
+        let username: String
+        /// Set only when the broker generated the password: it must be shown to the operator.
+        let generatedPassword: String?
+    }
+
+    static func ensureAdmin(on db: any Database, password: String?) async throws -> Created? {
+        guard try await User.query(on: db).count() == 0 else { return nil }
+        let chosen = password ?? generatePassword()
+        let admin = User(username: username, passwordHash: try Bcrypt.hash(chosen), role: .admin)
+        try await admin.create(on: db)
+        return Created(username: username, generatedPassword: password == nil ? chosen : nil)
+    }
+
+    /// 20 characters from an alphabet without look-alikes (~114 bits).
+    static func generatePassword() -> String {
+        let alphabet = Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var rng = SystemRandomNumberGenerator()
+        return String((0..<20).map { _ in alphabet.randomElement(using: &rng)! })
+    }
+}

@@ -1,0 +1,9 @@
+import Fluent
+import Vapor
+
+/// Every schema change, in order. Never edit a shipped migration: add a new one.
+enum Migrations {
+    static func register(on app: Application) {
+        app.migrations.add(CreateUsers())
+    }
+}

@@ -1,0 +1,28 @@
+import Fluent
+import Foundation
+
+/// An account that logs in to the broker. Only the bcrypt hash of the password is stored.
+final class User: Model, @unchecked Sendable {
+    static let schema = "users"
+
+    enum Role: String, Codable, Sendable {
+        case admin
+        case user
+    }
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "username") var username: String
+    @Field(key: "password_hash") var passwordHash: String
+    @Field(key: "role") var role: Role
+    @Field(key: "disabled") var disabled: Bool
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    init(username: String, passwordHash: String, role: Role) {
+        self.username = username
+        self.passwordHash = passwordHash
+        self.role = role
+        self.disabled = false
+    }
+}

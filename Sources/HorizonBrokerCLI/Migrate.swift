@@ -1,0 +1,16 @@
+import ArgumentParser
+import HorizonBroker
+
+/// `horizon-broker migrate`: bring the store's schema up to date, then exit.
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply pending database migrations and exit (serve also does this at start).")
+
+    func run() async throws {
+        let config = try BrokerConfiguration.fromEnvironment()
+        try await BrokerApplication.run(logLevel: .notice) { app in
+            try await Broker.migrate(app, config)
+            print("Store is up to date (\(config.store.name)).")
+        }
+    }
+}

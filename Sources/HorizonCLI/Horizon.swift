@@ -1,0 +1,12 @@
+import ArgumentParser
+import HorizonCore
+
+@main
+struct Horizon: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "horizon",
+        abstract: "Horizon peer-to-peer VPN node: WireGuard-compatible tunnels, gateways and virtual LANs.",
+        version: HorizonVersion.current,
+        subcommands: [GenKey.self, PubKey.self]
+    )
+}
