@@ -43,6 +43,9 @@ let package = Package(
         // Layer 2
         .target(name: "HorizonWireGuard", dependencies: ["HorizonCore", "HorizonCrypto"]),
 
+        // Layer 3
+        .target(name: "HorizonDevice", dependencies: ["HorizonCore", "HorizonWireGuard"]),
+
         // Layer 4
         .target(
             name: "HorizonNode",
@@ -67,6 +70,7 @@ let package = Package(
         .testTarget(name: "HorizonCryptoTests", dependencies: ["HorizonCrypto"]),
         .testTarget(name: "HorizonWireGuardTests", dependencies: ["HorizonWireGuard", "HorizonTestKit"]),
         .testTarget(name: "HorizonNodeTests", dependencies: ["HorizonNode", "HorizonTestKit"]),
+        .testTarget(name: "HorizonDeviceTests", dependencies: ["HorizonDevice", "HorizonCore"]),
         .testTarget(name: "ArchitectureTests"),
     ]
 )
