@@ -28,6 +28,7 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "HorizonCore"),
+        .target(name: "CHorizonLinux"),
 
         // Layer 1
         .target(
@@ -42,6 +43,8 @@ let package = Package(
 
         // Layer 2
         .target(name: "HorizonWireGuard", dependencies: ["HorizonCore", "HorizonCrypto"]),
+        .target(name: "HorizonTUN", dependencies: ["CHorizonLinux", "HorizonCore"]),
+        .target(name: "HorizonUDP", dependencies: ["CHorizonLinux", "HorizonCore"]),
 
         // Layer 4
         .target(
@@ -68,6 +71,10 @@ let package = Package(
         .testTarget(name: "HorizonWireGuardTests", dependencies: ["HorizonWireGuard", "HorizonTestKit"]),
         .testTarget(name: "HorizonNodeTests", dependencies: ["HorizonNode", "HorizonTestKit"]),
         .testTarget(name: "ArchitectureTests"),
+        .testTarget(name: "HorizonTUNTests", dependencies: ["HorizonTUN", "HorizonCore", "CHorizonLinux"]),
+        .testTarget(name: "HorizonUDPTests", dependencies: ["HorizonUDP", "HorizonCore"]),
+        // Not a test: prints TUN and UDP batching/offload throughput (see its --help).
+        .executableTarget(name: "HorizonIOBench", dependencies: ["HorizonTUN", "HorizonUDP", "HorizonCore", "CHorizonLinux"]),
     ]
 )
 
