@@ -7,12 +7,15 @@ import CHorizonLinux
 public struct UDPSendResult: Equatable, Sendable {
     public var sent = 0
     public var dropped = 0
-    /// sendmmsg calls made (how well batching worked).
+    /// Messages handed to the kernel; fewer than `sent` when UDP GSO merged datagrams.
+    public var messages = 0
+    /// sendmmsg calls made.
     public var syscalls = 0
     public var lastErrno: Int32 = 0
 
     public static func + (a: Self, b: Self) -> Self {
-        Self(sent: a.sent + b.sent, dropped: a.dropped + b.dropped, syscalls: a.syscalls + b.syscalls,
+        Self(sent: a.sent + b.sent, dropped: a.dropped + b.dropped, messages: a.messages + b.messages,
+             syscalls: a.syscalls + b.syscalls,
              lastErrno: b.lastErrno != 0 ? b.lastErrno : a.lastErrno)
     }
 }
@@ -30,6 +33,7 @@ extension UDPSocket {
                 let rc = hz_sendmmsg(fd, batch.messages + m, UInt32(built - m), 0)
                 result.syscalls += 1
                 if rc > 0 {
+                    result.messages += Int(rc)
                     for k in m..<(m + Int(rc)) { result.sent += batch.spans[k].count }
                     m += Int(rc)
                     continue
