@@ -71,10 +71,12 @@ let package = Package(
         .testTarget(name: "HorizonWireGuardTests", dependencies: ["HorizonWireGuard", "HorizonTestKit"]),
         .testTarget(name: "HorizonNodeTests", dependencies: ["HorizonNode", "HorizonTestKit"]),
         .testTarget(name: "ArchitectureTests"),
-        .testTarget(name: "HorizonTUNTests", dependencies: ["HorizonTUN", "HorizonCore", "CHorizonLinux"]),
+        // Root-only fixtures (network namespaces, a TUN-to-TUN relay) for the I/O tests and benchmark.
+        .target(name: "HorizonNetnsKit", dependencies: ["HorizonTUN", "CHorizonLinux"]),
+        .testTarget(name: "HorizonTUNTests", dependencies: ["HorizonTUN", "HorizonNetnsKit"]),
         .testTarget(name: "HorizonUDPTests", dependencies: ["HorizonUDP", "HorizonCore"]),
         // Not a test: prints TUN and UDP batching/offload throughput (see its --help).
-        .executableTarget(name: "HorizonIOBench", dependencies: ["HorizonTUN", "HorizonUDP", "HorizonCore", "CHorizonLinux"]),
+        .executableTarget(name: "HorizonIOBench", dependencies: ["HorizonTUN", "HorizonUDP", "HorizonCore", "HorizonNetnsKit"]),
     ]
 )
 

@@ -1,8 +1,10 @@
 /// Reads from a TUN into a `PacketBatch`, splitting offloaded superpackets.
 ///
 /// With a virtio header, each read lands in one 64 KiB staging buffer (a TSO superpacket
-/// can be that big) and is split into the batch; without one, packets are read straight
-/// into the batch. Drops are counted, never thrown. One thread per reader.
+/// can be that big) and is split into the batch; a superpacket that does not fit the
+/// batch's free slots waits there for the next batch instead of being dropped. Without a
+/// virtio header, packets are read straight into the batch. Drops are counted, never
+/// thrown. One thread per reader.
 public final class TUNBatchReader {
     /// Largest read: a 64 KiB IP packet behind the virtio header, with slack.
     public static let stagingSize = 65_536 + VirtioNetHeader.size + 512
@@ -12,8 +14,12 @@ public final class TUNBatchReader {
     public private(set) var droppedUnsupported = 0
     /// Reads that arrived as TSO/USO superpackets (how much the offload is doing).
     public private(set) var superpackets = 0
+    /// read(2) calls that returned a packet.
+    public private(set) var reads = 0
 
     private let staging: UnsafeMutableRawBufferPointer
+    /// Bytes in `staging` still to split (0: none).
+    private var pending = 0
 
     public init() {
         staging = .allocate(byteCount: Self.stagingSize, alignment: 64)
@@ -21,43 +27,52 @@ public final class TUNBatchReader {
 
     deinit { staging.deallocate() }
 
-    /// One read from `device`, appended to `batch` from `batch.count` on. Returns how many
-    /// packets were appended (0 when the read was dropped), or -errno from read(2)
-    /// (-EAGAIN when nothing is queued).
-    public func read(from device: TUNDevice, into batch: PacketBatch) -> Int {
-        guard device.hasVirtioHeader else {
-            guard batch.count < batch.slots else { droppedNoRoom += 1; return 0 }
-            let n = device.read(into: batch.storage(batch.count))
-            guard n > 0 else { return n }
-            batch.setLength(n, at: batch.count)
-            batch.count += 1
-            return 1
+    /// Reads until `batch` is full or nothing more is queued, appending from `batch.count`
+    /// on. Returns `batch.count`, or -errno when not even one packet could be read
+    /// (-EAGAIN: nothing queued; wait with `TUNDevice.waitReadable`).
+    public func readBatch(from device: TUNDevice, into batch: PacketBatch) -> Int {
+        while batch.count < batch.slots {
+            if pending == 0 {
+                let n = device.read(into: device.hasVirtioHeader ? staging : batch.storage(batch.count))
+                guard n > 0 else {
+                    if batch.count == 0 { return n < 0 ? n : 0 }
+                    break
+                }
+                reads += 1
+                guard device.hasVirtioHeader else {
+                    batch.setLength(n, at: batch.count)
+                    batch.count += 1
+                    continue
+                }
+                pending = n
+            }
+            if !splitPending(into: batch) { break }
         }
-        let n = device.read(into: staging)
-        guard n > 0 else { return n }
-        return split(count: n, into: batch)
+        return batch.count
     }
 
-    /// Splits `count` staged bytes (virtio header + packet) into `batch`.
-    func split(count: Int, into batch: PacketBatch) -> Int {
-        guard count > VirtioNetHeader.size, let base = staging.baseAddress else {
+    /// Splits the staged read into `batch`. False when it must wait for an emptier batch.
+    func splitPending(into batch: PacketBatch) -> Bool {
+        guard pending > VirtioNetHeader.size, let base = staging.baseAddress else {
             droppedMalformed += 1
-            return 0
+            pending = 0
+            return true
         }
         let header = VirtioNetHeader(from: base)
-        if header.gsoKind != VirtioNetHeader.gsoNone { superpackets += 1 }
-        let packet = UnsafeMutableRawBufferPointer(start: base + VirtioNetHeader.size,
-                                                   count: count - VirtioNetHeader.size)
+        let packet = UnsafeMutableRawBufferPointer(start: base + VirtioNetHeader.size, count: pending - VirtioNetHeader.size)
         switch GSOSplitter.split(packet, header: header, into: batch) {
-        case .split(let packets):
-            return packets
-        case .dropped(.malformed):
-            droppedMalformed += 1
+        case .split:
+            if header.gsoKind != VirtioNetHeader.gsoNone { superpackets += 1 }
+        case .dropped(.noRoom) where batch.count > 0:
+            return false
         case .dropped(.noRoom):
             droppedNoRoom += 1
+        case .dropped(.malformed):
+            droppedMalformed += 1
         case .dropped(.unsupportedGSO):
             droppedUnsupported += 1
         }
-        return 0
+        pending = 0
+        return true
     }
 }

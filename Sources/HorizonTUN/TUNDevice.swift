@@ -9,7 +9,10 @@ import CHorizonLinux
 /// waits with `waitReadable`, so packet loops can stop within a bounded time. Closing is
 /// explicit (`close()`) or on deinit; the kernel removes a non-persistent interface when
 /// its last fd closes.
-public final class TUNDevice {
+///
+/// Threads: reading on one thread while writing on another is fine (the kernel serialises
+/// per fd); `close()` only once no other thread is using the device.
+public final class TUNDevice: @unchecked Sendable {
     public enum Kind: Sendable { case tun, tap }
 
     public let kind: Kind

@@ -10,7 +10,7 @@ import HorizonCore
 /// get IPv4 (the IPv6 socket is optional), pktinfo and cmsgs stay per-family instead of
 /// IPv4-mapped IPv6, and each family can have its own receive thread. wireguard-go's
 /// Linux bind makes the same choice.
-public final class DualStackUDP {
+public final class DualStackUDP: @unchecked Sendable {
     public let ipv4: UDPSocket
     public let ipv6: UDPSocket?
     public var port: UInt16 { ipv4.port }

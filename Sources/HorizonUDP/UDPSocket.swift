@@ -10,7 +10,8 @@ import HorizonCore
 ///
 /// IPv6 sockets are IPV6_V6ONLY; `DualStackUDP` pairs one of each on the same port.
 /// Receive and send may run on different threads at once; each thread uses its own batch.
-public final class UDPSocket {
+/// `close()` only once no other thread is using the socket.
+public final class UDPSocket: @unchecked Sendable {
     public enum Family: Sendable { case ipv4, ipv6 }
 
     public let family: Family
