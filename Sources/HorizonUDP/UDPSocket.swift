@@ -19,8 +19,9 @@ public final class UDPSocket: @unchecked Sendable {
     public let port: UInt16
     /// The kernel coalesces received datagrams (UDP_GRO accepted).
     public let receivesCoalesced: Bool
-    /// Sends may use UDP_SEGMENT. Turned off for good if the kernel rejects a GSO send with EIO.
-    public internal(set) var sendsSegmented: Bool
+    /// Sends may use UDP_SEGMENT. Turned off for good if the kernel rejects a GSO send with
+    /// EIO; callers may turn it off too (to compare, or to work around a broken path).
+    public var sendsSegmented: Bool
 
     /// Bytes asked for each of SO_RCVBUF and SO_SNDBUF.
     public static let defaultBufferBytes = 7 << 20
