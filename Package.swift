@@ -14,6 +14,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "horizon", targets: ["HorizonCLI"]),
+        // Libraries exist for the Fuzz/ package, which links the parsers it exercises.
+        .library(name: "HorizonCore", targets: ["HorizonCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -67,9 +69,9 @@ let package = Package(
         // Test support and tests
         .target(name: "HorizonTestKit", dependencies: ["HorizonCore"]),
         .testTarget(name: "HorizonCoreTests", dependencies: ["HorizonCore"]),
-        .testTarget(name: "HorizonCryptoTests", dependencies: ["HorizonCrypto"]),
+        .testTarget(name: "HorizonCryptoTests", dependencies: ["HorizonCrypto", "HorizonCore"]),
         .testTarget(name: "HorizonWireGuardTests", dependencies: ["HorizonWireGuard", "HorizonTestKit"]),
-        .testTarget(name: "HorizonNodeTests", dependencies: ["HorizonNode", "HorizonTestKit"]),
+        .testTarget(name: "HorizonNodeTests", dependencies: ["HorizonNode", "HorizonCore"]),
         .testTarget(name: "ArchitectureTests"),
         // Root-only fixtures (network namespaces, a TUN-to-TUN relay) for the I/O tests and benchmark.
         .target(name: "HorizonNetnsKit", dependencies: ["HorizonTUN", "CHorizonLinux"]),
@@ -102,20 +104,24 @@ if !dataPlaneOnly {
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "HorizonBrokerCLI",
             dependencies: [
-                "HorizonBroker",
+                "HorizonBroker", "HorizonCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "HorizonBrokerTests",
             dependencies: [
-                "HorizonBroker",
+                "HorizonBroker", "HorizonProtocol",
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),
     ]
