@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "horizon", targets: ["HorizonCLI"]),
         // Libraries exist for the Fuzz/ package, which links the parsers it exercises.
         .library(name: "HorizonCore", targets: ["HorizonCore"]),
+        .library(name: "HorizonTUN", targets: ["HorizonTUN"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -13,5 +13,9 @@ let package = Package(
             name: "FuzzCoreParsers",
             dependencies: ["CLibFuzzer", .product(name: "HorizonCore", package: "Horizon")]
         ),
+        .executableTarget(
+            name: "FuzzTUNOffload",
+            dependencies: ["CLibFuzzer", .product(name: "HorizonTUN", package: "Horizon")]
+        ),
     ]
 )
