@@ -14,6 +14,10 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "horizon", targets: ["HorizonCLI"]),
+        // Libraries exist for the Fuzz/ package, which links the parsers it exercises.
+        .library(name: "HorizonCore", targets: ["HorizonCore"]),
+        .library(name: "HorizonTUN", targets: ["HorizonTUN"]),
+        .library(name: "HorizonDevice", targets: ["HorizonDevice"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,6 +32,7 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "HorizonCore"),
+        .target(name: "CHorizonLinux"),
 
         // Layer 1
         .target(
@@ -42,6 +47,8 @@ let package = Package(
 
         // Layer 2
         .target(name: "HorizonWireGuard", dependencies: ["HorizonCore", "HorizonCrypto"]),
+        .target(name: "HorizonTUN", dependencies: ["CHorizonLinux", "HorizonCore"]),
+        .target(name: "HorizonUDP", dependencies: ["CHorizonLinux", "HorizonCore"]),
 
         // Layer 3
         .target(name: "HorizonDevice", dependencies: ["HorizonCore", "HorizonWireGuard"]),
@@ -67,11 +74,17 @@ let package = Package(
         // Test support and tests
         .target(name: "HorizonTestKit", dependencies: ["HorizonCore"]),
         .testTarget(name: "HorizonCoreTests", dependencies: ["HorizonCore"]),
-        .testTarget(name: "HorizonCryptoTests", dependencies: ["HorizonCrypto"]),
+        .testTarget(name: "HorizonCryptoTests", dependencies: ["HorizonCrypto", "HorizonCore"]),
         .testTarget(name: "HorizonWireGuardTests", dependencies: ["HorizonWireGuard", "HorizonTestKit"]),
-        .testTarget(name: "HorizonNodeTests", dependencies: ["HorizonNode", "HorizonTestKit"]),
+        .testTarget(name: "HorizonNodeTests", dependencies: ["HorizonNode", "HorizonCore"]),
         .testTarget(name: "HorizonDeviceTests", dependencies: ["HorizonDevice", "HorizonCore"]),
         .testTarget(name: "ArchitectureTests"),
+        // Root-only fixtures (network namespaces, a TUN-to-TUN relay) for the I/O tests and benchmark.
+        .target(name: "HorizonNetnsKit", dependencies: ["HorizonTUN", "CHorizonLinux"]),
+        .testTarget(name: "HorizonTUNTests", dependencies: ["HorizonTUN", "HorizonNetnsKit"]),
+        .testTarget(name: "HorizonUDPTests", dependencies: ["HorizonUDP", "HorizonCore"]),
+        // Not a test: prints TUN and UDP batching/offload throughput (see its --help).
+        .executableTarget(name: "HorizonIOBench", dependencies: ["HorizonTUN", "HorizonUDP", "HorizonCore", "HorizonNetnsKit"]),
     ]
 )
 
@@ -97,20 +110,24 @@ if !dataPlaneOnly {
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "HorizonBrokerCLI",
             dependencies: [
-                "HorizonBroker",
+                "HorizonBroker", "HorizonCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "HorizonBrokerTests",
             dependencies: [
-                "HorizonBroker",
+                "HorizonBroker", "HorizonProtocol",
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),
     ]
