@@ -17,5 +17,17 @@ let package = Package(
             name: "FuzzTUNOffload",
             dependencies: ["CLibFuzzer", .product(name: "HorizonTUN", package: "Horizon")]
         ),
+        .executableTarget(
+            name: "FuzzWireGuardConfig",
+            dependencies: ["CLibFuzzer", .product(name: "HorizonDevice", package: "Horizon")]
+        ),
+        .executableTarget(
+            name: "FuzzUAPIRequest",
+            dependencies: [
+                "CLibFuzzer",
+                .product(name: "HorizonDevice", package: "Horizon"),
+                .product(name: "HorizonCore", package: "Horizon"),
+            ]
+        ),
     ]
 )
