@@ -13,14 +13,14 @@ func fuzzUAPIRequest(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let split = bytes.isEmpty ? 0 : Int(bytes[0]) % (bytes.count + 1)
     precondition(events(of: [bytes[..<split], bytes[split...]]) == whole, "events depend on chunking")
 
-    var table = AllowedIPs<Int>()
-    var peer = 0
+    var table = AllowedIPs()
+    var peer: UInt32 = 0
     for event in whole {
         switch event {
         case .set(.peer): peer += 1
         case .set(.allowedIP(let prefix)):
-            table.insert(prefix, for: peer)
-            precondition(table.lookup(prefix.address) == peer, "allowed IP does not route to its peer")
+            table.insert(prefix, for: PeerIndex(peer))
+            precondition(table.lookup(prefix.address) == PeerIndex(peer), "allowed IP does not route to its peer")
         default: break
         }
     }
