@@ -72,4 +72,46 @@ struct UAPIWireGuardToolTests {
             .peer(PublicKey(base64: WireGuardConfigTests.peerB)!), .removePeer,
         ])
     }
+
+    /// `wg setconf` and our parser read the same file; what wg sends must be what we read.
+    @Test func wgSetconfAgreesWithOurConfigParser() throws {
+        let text = """
+            [Interface]
+            PrivateKey = \(WireGuardConfigTests.privateKey)
+            ListenPort = 51820
+            FwMark = 0x1234
+            [Peer]
+            PublicKey = \(WireGuardConfigTests.peerA)
+            PresharedKey = \(WireGuardConfigTests.psk)
+            AllowedIPs = 10.192.122.3/32, 10.192.124.0/24
+            AllowedIPs = fd00:1::/48
+            Endpoint = [2001:db8::1]:51820
+            PersistentKeepalive = 25
+            [Peer]
+            PublicKey = \(WireGuardConfigTests.peerB)
+            AllowedIPs = 0.0.0.0/0
+            Endpoint = 192.95.5.69:51820
+            """
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("hzeng-\(UUID().uuidString).conf")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let device = try UAPISocketDouble(snapshot: UAPIDeviceSnapshot())
+        defer { device.stop() }
+
+        #expect(try run(["setconf", device.interfaceName, file.path]).status == 0)
+        let config = try WireGuardConfig.parse(text, fileName: file.lastPathComponent)
+        var expected: [UAPISetOperation] = [
+            .privateKey(config.interface.privateKey), .listenPort(config.interface.listenPort ?? 0),
+            .fwmark(config.interface.fwMark), .replacePeers,
+        ]
+        for peer in config.peers {
+            expected.append(.peer(peer.publicKey))
+            if let psk = peer.presharedKey { expected.append(.presharedKey(psk)) }
+            if let endpoint = peer.endpoint { expected.append(.endpoint(endpoint)) }
+            if let keepalive = peer.persistentKeepalive { expected.append(.persistentKeepaliveInterval(keepalive)) }
+            expected.append(.replaceAllowedIPs)
+            expected += peer.allowedIPs.map { .allowedIP($0) }
+        }
+        #expect(device.operations == expected)
+    }
 }
