@@ -60,7 +60,8 @@ public struct PeerTimers: Sendable {
         return keepKeyFreshAfterSending(at: now, sendCounter: sendCounter)
     }
 
-    /// A transport packet carrying data arrived and authenticated.
+    /// A transport packet carrying data arrived and authenticated. More data while a
+    /// keepalive is pending does not postpone it: that one keepalive answers all of it.
     public mutating func dataReceived(at now: MonotonicTime) -> TimerActions {
         if sendKeepaliveAt == nil {
             sendKeepaliveAt = now + Constants.keepaliveTimeout
