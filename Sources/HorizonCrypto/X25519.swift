@@ -15,7 +15,7 @@ public enum X25519 {
     public static func generatePrivateKey(using rng: inout some RandomNumberGenerator) -> PrivateKey {
         var raw = Bytes32()
         raw.withUnsafeMutableBytes { bytes in
-            for i in 0..<bytes.count { bytes[i] = UInt8.random(in: .min ... .max, using: &rng) }
+            rng.fill(bytes)
             bytes[0] &= 248
             bytes[31] = (bytes[31] & 127) | 64
         }
