@@ -14,6 +14,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "horizon", targets: ["HorizonCLI"]),
+        // For the fuzz package (Fuzz/), which builds WireGuard message parsers from outside.
+        .library(name: "HorizonWireGuard", targets: ["HorizonWireGuard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,6 +44,8 @@ let package = Package(
 
         // Layer 2
         .target(name: "HorizonWireGuard", dependencies: ["HorizonCore", "HorizonCrypto"]),
+        // Microbenchmark of the packet-path crypto; run by hand in release, never by tests.
+        .executableTarget(name: "HorizonCryptoBench", dependencies: ["HorizonCore", "HorizonCrypto"]),
 
         // Layer 4
         .target(

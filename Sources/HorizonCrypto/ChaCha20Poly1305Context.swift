@@ -15,10 +15,17 @@ public final class ChaCha20Poly1305Context: @unchecked Sendable {
     public static let tagSize = 16
 
     private let context: OpaquePointer
+    /// A two-entry OSSL_PARAM list (the tag, then the terminator), reused by every call.
+    private let tagParameters: UnsafeMutablePointer<OSSL_PARAM>
 
     public init(key: Bytes32) {
         guard let context = EVP_CIPHER_CTX_new() else { fatalError("OpenSSL: EVP_CIPHER_CTX_new failed (out of memory)") }
         self.context = context
+        tagParameters = .allocate(capacity: 2)
+        tagParameters.initialize(to: OSSL_PARAM(
+            key: Self.tagParameterName, data_type: UInt32(OSSL_PARAM_OCTET_STRING), data: nil,
+            data_size: Self.tagSize, return_size: Self.parameterUnmodified))
+        (tagParameters + 1).initialize(to: OSSL_PARAM(key: nil, data_type: 0, data: nil, data_size: 0, return_size: 0))
         let ok = key.withUnsafeBytes { key in
             EVP_CipherInit_ex(context, EVP_chacha20_poly1305(), nil, key.baseAddress?.assumingMemoryBound(to: UInt8.self), nil, 1)
         }
@@ -27,6 +34,7 @@ public final class ChaCha20Poly1305Context: @unchecked Sendable {
 
     deinit {
         EVP_CIPHER_CTX_free(context)
+        tagParameters.deallocate()
     }
 
     /// Encrypts `length` bytes at `buffer` in place and writes the 16-byte tag right after
@@ -57,7 +65,7 @@ public final class ChaCha20Poly1305Context: @unchecked Sendable {
         var ok = start(noncePrefix: noncePrefix, counter: counter, encrypt: true, aad: aad)
         if length > 0 { ok &= EVP_CipherUpdate(context, bytes, &outLength, bytes, Int32(length)) }
         ok &= EVP_CipherFinal_ex(context, bytes + length, &outLength)
-        ok &= EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_AEAD_GET_TAG, Int32(Self.tagSize), bytes + length)
+        ok &= withTagParameter(bytes + length) { EVP_CIPHER_CTX_get_params(context, $0) }
         // Sealing has no input-dependent failure; a failure here is a broken libcrypto.
         precondition(ok == 1, "OpenSSL: ChaCha20-Poly1305 seal failed")
     }
@@ -69,10 +77,31 @@ public final class ChaCha20Poly1305Context: @unchecked Sendable {
         var outLength: Int32 = 0
         var ok = start(noncePrefix: noncePrefix, counter: counter, encrypt: false, aad: aad)
         if length > 0 { ok &= EVP_CipherUpdate(context, bytes, &outLength, bytes, Int32(length)) }
-        ok &= EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_AEAD_SET_TAG, Int32(Self.tagSize), bytes + length)
+        ok &= withTagParameter(bytes + length) { EVP_CIPHER_CTX_set_params(context, $0) }
         ok &= EVP_CipherFinal_ex(context, bytes + length, &outLength)
         return ok == 1
     }
+
+    /// Points the tag parameter at `tag` and hands over the list. Passing it straight to
+    /// get/set_params skips the ctrl-to-params translation of EVP_CIPHER_CTX_ctrl, about
+    /// 15% of a 1420-byte seal.
+    private func withTagParameter(_ tag: UnsafeMutablePointer<UInt8>, _ body: (UnsafeMutablePointer<OSSL_PARAM>) -> Int32) -> Int32 {
+        tagParameters[0].data = UnsafeMutableRawPointer(tag)
+        tagParameters[0].return_size = Self.parameterUnmodified
+        return body(tagParameters)
+    }
+
+    /// OSSL_PARAM_UNMODIFIED: (size_t)-1.
+    private static let parameterUnmodified = Int(bitPattern: UInt.max)
+
+    /// OSSL_CIPHER_PARAM_AEAD_TAG from <openssl/core_names.h>. OSSL_PARAM keeps a pointer
+    /// to its name, so the name must outlive every call: one immutable copy per process.
+    nonisolated(unsafe) private static let tagParameterName: UnsafePointer<CChar> = {
+        let name = Array("tag".utf8CString)
+        let copy = UnsafeMutablePointer<CChar>.allocate(capacity: name.count)
+        copy.initialize(from: name, count: name.count)
+        return UnsafePointer(copy)
+    }()
 
     /// Sets direction and nonce (the key stays from `init`) and absorbs the associated data.
     private func start(noncePrefix: UInt32, counter: UInt64, encrypt: Bool, aad: UnsafeRawBufferPointer) -> Int32 {
