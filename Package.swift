@@ -68,8 +68,8 @@ let package = Package(
         // Test support and tests
         .target(name: "HorizonTestKit", dependencies: ["HorizonCore"]),
         .testTarget(name: "HorizonCoreTests", dependencies: ["HorizonCore"]),
-        .testTarget(name: "HorizonCryptoTests", dependencies: ["HorizonCrypto"]),
-        .testTarget(name: "HorizonWireGuardTests", dependencies: ["HorizonWireGuard", "HorizonTestKit"]),
+        .testTarget(name: "HorizonCryptoTests", dependencies: ["HorizonCore", "HorizonCrypto"]),
+        .testTarget(name: "HorizonWireGuardTests", dependencies: ["HorizonCore", "HorizonCrypto", "HorizonWireGuard", "HorizonTestKit"]),
         .testTarget(name: "HorizonNodeTests", dependencies: ["HorizonNode", "HorizonTestKit"]),
         .testTarget(name: "ArchitectureTests"),
     ]
