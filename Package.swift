@@ -14,7 +14,9 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "horizon", targets: ["HorizonCLI"]),
-        // For the fuzz package (Fuzz/), which builds WireGuard message parsers from outside.
+        // Libraries exist for the Fuzz/ package, which links the parsers it exercises.
+        .library(name: "HorizonCore", targets: ["HorizonCore"]),
+        .library(name: "HorizonTUN", targets: ["HorizonTUN"]),
         .library(name: "HorizonWireGuard", targets: ["HorizonWireGuard"]),
     ],
     dependencies: [
@@ -30,6 +32,7 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "HorizonCore"),
+        .target(name: "CHorizonLinux"),
 
         // Layer 1
         .target(
@@ -44,6 +47,8 @@ let package = Package(
 
         // Layer 2
         .target(name: "HorizonWireGuard", dependencies: ["HorizonCore", "HorizonCrypto"]),
+        .target(name: "HorizonTUN", dependencies: ["CHorizonLinux", "HorizonCore"]),
+        .target(name: "HorizonUDP", dependencies: ["CHorizonLinux", "HorizonCore"]),
         // Microbenchmark of the packet-path crypto; run by hand in release, never by tests.
         .executableTarget(name: "HorizonCryptoBench", dependencies: ["HorizonCore", "HorizonCrypto"]),
 
@@ -68,10 +73,16 @@ let package = Package(
         // Test support and tests
         .target(name: "HorizonTestKit", dependencies: ["HorizonCore"]),
         .testTarget(name: "HorizonCoreTests", dependencies: ["HorizonCore"]),
-        .testTarget(name: "HorizonCryptoTests", dependencies: ["HorizonCore", "HorizonCrypto"]),
+        .testTarget(name: "HorizonCryptoTests", dependencies: ["HorizonCrypto", "HorizonCore"]),
         .testTarget(name: "HorizonWireGuardTests", dependencies: ["HorizonCore", "HorizonCrypto", "HorizonWireGuard", "HorizonTestKit"]),
-        .testTarget(name: "HorizonNodeTests", dependencies: ["HorizonNode", "HorizonTestKit"]),
+        .testTarget(name: "HorizonNodeTests", dependencies: ["HorizonNode", "HorizonCore"]),
         .testTarget(name: "ArchitectureTests"),
+        // Root-only fixtures (network namespaces, a TUN-to-TUN relay) for the I/O tests and benchmark.
+        .target(name: "HorizonNetnsKit", dependencies: ["HorizonTUN", "CHorizonLinux"]),
+        .testTarget(name: "HorizonTUNTests", dependencies: ["HorizonTUN", "HorizonNetnsKit"]),
+        .testTarget(name: "HorizonUDPTests", dependencies: ["HorizonUDP", "HorizonCore"]),
+        // Not a test: prints TUN and UDP batching/offload throughput (see its --help).
+        .executableTarget(name: "HorizonIOBench", dependencies: ["HorizonTUN", "HorizonUDP", "HorizonCore", "HorizonNetnsKit"]),
     ]
 )
 
@@ -97,20 +108,24 @@ if !dataPlaneOnly {
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "HorizonBrokerCLI",
             dependencies: [
-                "HorizonBroker",
+                "HorizonBroker", "HorizonCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "HorizonBrokerTests",
             dependencies: [
-                "HorizonBroker",
+                "HorizonBroker", "HorizonProtocol",
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),
     ]

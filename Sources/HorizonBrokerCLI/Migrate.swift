@@ -8,9 +8,7 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let config = try BrokerConfiguration.fromEnvironment()
-        try await BrokerApplication.run(logLevel: .notice) { app in
-            try await Broker.migrate(app, config)
-            print("Store is up to date (\(config.store.name)).")
-        }
+        try await BrokerProcess.migrate(config)
+        print("Store is up to date (\(config.store.name)).")
     }
 }

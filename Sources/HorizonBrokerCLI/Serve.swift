@@ -1,6 +1,7 @@
 import ArgumentParser
+import Foundation
 import HorizonBroker
-import Vapor
+import HorizonCore
 
 /// `horizon-broker serve`: migrate the store, create the first admin if needed, serve HTTP.
 struct Serve: AsyncParsableCommand {
@@ -13,21 +14,20 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "TCP port to listen on.")
     var port = 8080
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .info
+    @Option(help: "Log level: \(BrokerProcess.logLevels.joined(separator: ", ")).")
+    var logLevel = "info"
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
+        guard BrokerProcess.logLevels.contains(logLevel) else {
+            throw ValidationError("--log-level must be one of \(BrokerProcess.logLevels.joined(separator: ", "))")
+        }
     }
 
     func run() async throws {
         let config = try BrokerConfiguration.fromEnvironment()
-        try await BrokerApplication.run(logLevel: logLevel) { app in
-            let report = try await Broker.configure(app, config)
-            app.http.server.configuration.hostname = hostname
-            app.http.server.configuration.port = port
+        try await BrokerProcess.serve(config, hostname: hostname, port: port, logLevel: logLevel) { report in
             printBanner(config: config, report: report)
-            try await app.execute()
         }
     }
 
@@ -46,7 +46,6 @@ struct Serve: AsyncParsableCommand {
                 print("Created administrator '\(admin)' with the password from HORIZON_ADMIN_PASSWORD.")
             }
         }
+        fflush(nil)  // stdout is block-buffered when redirected; the banner must show now
     }
 }
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}

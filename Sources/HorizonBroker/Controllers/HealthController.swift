@@ -4,7 +4,7 @@ import HorizonProtocol
 import SQLKit
 import Vapor
 
-extension HealthStatus: @retroactive Content {}
+extension HealthStatus: Content {}
 
 /// `GET /health`: 200 while the broker serves and its store answers, 503 otherwise.
 struct HealthController: RouteCollection {

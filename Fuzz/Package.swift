@@ -1,0 +1,21 @@
+// swift-tools-version: 6.1
+// libFuzzer targets for Horizon's parsers, kept out of the root package so the normal build
+// never needs the fuzzer runtime. Build and run with scripts/fuzz.
+// A target is Sources/Fuzz<Name>/main.swift calling LLVMFuzzerRunDriver (see CLibFuzzer).
+import PackageDescription
+
+let package = Package(
+    name: "HorizonFuzz",
+    dependencies: [.package(name: "Horizon", path: "..")],
+    targets: [
+        .target(name: "CLibFuzzer"),
+        .executableTarget(
+            name: "FuzzCoreParsers",
+            dependencies: ["CLibFuzzer", .product(name: "HorizonCore", package: "Horizon")]
+        ),
+        .executableTarget(
+            name: "FuzzTUNOffload",
+            dependencies: ["CLibFuzzer", .product(name: "HorizonTUN", package: "Horizon")]
+        ),
+    ]
+)

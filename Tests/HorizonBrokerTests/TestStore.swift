@@ -1,0 +1,77 @@
+import FluentPostgresDriver
+import Foundation
+import HorizonBroker
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+/// The stores every broker test runs on: SQLite always, PostgreSQL when scripts/test
+/// (or the developer) provides HORIZON_TEST_POSTGRES_URL. Each test gets a store of its own.
+enum TestStore: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite
+    case postgres
+
+    static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["HORIZON_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The stores available in this run.
+    static var available: [TestStore] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
+
+    var testDescription: String { rawValue }
+
+    /// Runs `body` against a broker configured on a brand-new, empty store.
+    func withBroker(
+        adminPassword: String? = "test-admin-password",
+        _ body: (Application, Broker.StartupReport) async throws -> Void
+    ) async throws {
+        try await withFreshStore(adminPassword: adminPassword) { config in
+            try await withApp { app in
+                app.logger.logLevel = .warning
+                try await body(app, try await Broker.configure(app, config))
+            }
+        }
+    }
+
+    /// Hands `body` the configuration of a brand-new, empty store and removes the store after.
+    func withFreshStore(adminPassword: String?, _ body: (BrokerConfiguration) async throws -> Void) async throws {
+        let (config, dispose) = try await makeFreshStore(adminPassword: adminPassword)
+        do {
+            try await body(config)
+        } catch {
+            try? await dispose()
+            throw error
+        }
+        try await dispose()
+    }
+
+    private func makeFreshStore(adminPassword: String?) async throws -> (BrokerConfiguration, () async throws -> Void) {
+        switch self {
+        case .sqlite:
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("horizon-test-\(UUID().uuidString)")
+            let config = BrokerConfiguration(
+                store: .sqlite(path: dir.appendingPathComponent(BrokerConfiguration.sqliteFileName).path),
+                initialAdminPassword: adminPassword)
+            return (config, { try? FileManager.default.removeItem(at: dir) })
+        case .postgres:
+            let baseURL = try #require(Self.postgresURL)
+            let name = "hz_test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
+            try await Self.adminSQL(baseURL) { try await $0.raw("CREATE DATABASE \(ident: name)").run() }
+            var components = try #require(URLComponents(string: baseURL))
+            components.path = "/\(name)"
+            let config = BrokerConfiguration(store: .postgres(url: try #require(components.string)), initialAdminPassword: adminPassword)
+            return (config, {
+                try await Self.adminSQL(baseURL) { try await $0.raw("DROP DATABASE IF EXISTS \(ident: name) WITH (FORCE)").run() }
+            })
+        }
+    }
+
+    /// Runs statements on the server's base database (to create and drop per-test databases).
+    private static func adminSQL(_ url: String, _ body: (any SQLDatabase) async throws -> Void) async throws {
+        try await withApp { app in
+            app.databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: url)), as: .psql)
+            try await body(try #require(app.db as? any SQLDatabase))
+        }
+    }
+}
