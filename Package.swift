@@ -17,6 +17,7 @@ let package = Package(
         // Libraries exist for the Fuzz/ package, which links the parsers it exercises.
         .library(name: "HorizonCore", targets: ["HorizonCore"]),
         .library(name: "HorizonTUN", targets: ["HorizonTUN"]),
+        .library(name: "HorizonCrypto", targets: ["HorizonCrypto"]),
         .library(name: "HorizonWireGuard", targets: ["HorizonWireGuard"]),
     ],
     dependencies: [

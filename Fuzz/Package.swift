@@ -17,5 +17,14 @@ let package = Package(
             name: "FuzzTUNOffload",
             dependencies: ["CLibFuzzer", .product(name: "HorizonTUN", package: "Horizon")]
         ),
+        .executableTarget(
+            name: "FuzzWireGuardMessages",
+            dependencies: [
+                "CLibFuzzer",
+                .product(name: "HorizonCore", package: "Horizon"),
+                .product(name: "HorizonCrypto", package: "Horizon"),
+                .product(name: "HorizonWireGuard", package: "Horizon"),
+            ]
+        ),
     ]
 )
