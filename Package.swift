@@ -50,8 +50,8 @@ let package = Package(
         .target(name: "HorizonWireGuard", dependencies: ["HorizonCore", "HorizonCrypto"]),
         .target(name: "HorizonTUN", dependencies: ["CHorizonLinux", "HorizonCore"]),
         .target(name: "HorizonUDP", dependencies: ["CHorizonLinux", "HorizonCore"]),
-        // Microbenchmark of the packet-path crypto; run by hand in release, never by tests.
-        .executableTarget(name: "HorizonCryptoBench", dependencies: ["HorizonCore", "HorizonCrypto"]),
+        // Microbenchmark of the packet-path crypto and the handshake; run by hand in release, never by tests.
+        .executableTarget(name: "HorizonCryptoBench", dependencies: ["HorizonCore", "HorizonCrypto", "HorizonWireGuard"]),
 
         // Layer 4
         .target(
