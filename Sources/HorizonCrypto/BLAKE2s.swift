@@ -6,7 +6,7 @@ import HorizonCore
 /// Pure Swift rather than libcrypto: OpenSSL 3.0's EVP BLAKE2s takes neither a key nor
 /// an output length, and WireGuard needs both (keyed 16-byte MACs). The hasher is a value
 /// with its state inline, so hashing allocates nothing unless an `[UInt8]` result is asked for.
-public struct BLAKE2s {
+public struct BLAKE2s: Sendable {
     public static let blockSize = 64
     public static let maxOutputLength = 32
     public static let maxKeyLength = 32

@@ -4,7 +4,7 @@ import HorizonCrypto
 /// The sender's half of WireGuard's DoS defence (paper §5.4.4, §5.4.7), one per peer:
 /// stamps mac1 and mac2 on handshake messages we send to that peer, and keeps the cookie
 /// the peer handed us in a cookie reply while it is fresh.
-public struct CookieJar: Sendable {
+struct CookieJar: Sendable {
     /// HASH(LABEL_MAC1 || S_peer^pub): mac1 proves we know the peer's public key.
     private let mac1Key: Bytes32
     /// HASH(LABEL_COOKIE || S_peer^pub): the peer seals cookies to us under this.
@@ -13,7 +13,7 @@ public struct CookieJar: Sendable {
     /// mac1 of the last message we sent; a cookie reply must be bound to it.
     private var lastMAC1: Bytes16?
 
-    public init(remoteStatic: PublicKey) {
+    init(remoteStatic: PublicKey) {
         mac1Key = WireGuardKDF.hash(NoiseConstants.labelMAC1, remoteStatic.raw)
         cookieKey = WireGuardKDF.hash(NoiseConstants.labelCookie, remoteStatic.raw)
     }

@@ -12,7 +12,7 @@ public struct PeerHandshake: Sendable {
     /// All zeros when the peer has none, which is how the protocol defines "no PSK".
     public var presharedKey: PresharedKey
     /// mac1/mac2 for messages we send to this peer, and the cookie it may have given us.
-    public internal(set) var cookies: CookieJar
+    var cookies: CookieJar
 
     /// DH(S_local, S_remote), fixed for the pair; nil when the remote key has low order,
     /// in which case no handshake with it can succeed.
