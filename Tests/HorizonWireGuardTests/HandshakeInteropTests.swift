@@ -72,6 +72,45 @@ struct HandshakeInteropTests {
         #expect(plaintext.isEmpty, "expected a keepalive")
     }
 
+    /// Swift is "under load": it answers wireguard-go's first initiation with a cookie
+    /// reply; wireguard-go's retransmission (after REKEY_TIMEOUT) must carry a mac2 our
+    /// checker accepts, and the handshake then completes.
+    @Test func wireGuardGoObeysSwiftCookieReply() throws {
+        var rng = F.SeededRandom(seed: 13)
+        let swiftKey = X25519.generatePrivateKey(using: &rng), goKey = X25519.generatePrivateKey(using: &rng)
+        let fixture = HandshakeInteropFixture(tag: "c")
+        defer { fixture.tearDown() }
+        try fixture.start()
+        try fixture.bringUp()
+        try fixture.configure(privateKey: goKey.base64, peer: swiftKey.publicKey.base64, presharedKey: psk.base64,
+                              extra: ["endpoint", "127.0.0.1:\(fixture.localPort)", "persistent-keepalive", "1"])
+
+        let identity = StaticIdentity(privateKey: swiftKey)
+        var checker = CookieChecker(localStatic: identity.publicKey)
+        let first = try #require(fixture.receive(), "wireguard-go sent no initiation")
+        let source = F.source   // any stable bytes naming the sender will do for this check
+        #expect(checker.verify(first.bytes, source: source, underLoad: true, now: now) == .cookieRequired)
+        let reply = try #require(checker.makeCookieReply(to: first.bytes, source: source, now: now, using: &rng))
+        fixture.send(reply.serialized(), toPort: first.port)
+
+        var retry: (bytes: [UInt8], port: UInt16)?
+        for _ in 0..<4 {   // the retransmission comes after 5 s plus jitter; each receive waits up to 3 s
+            guard let datagram = fixture.receive() else { continue }
+            if datagram.bytes.first == 1 { retry = datagram; break }
+        }
+        let retransmission = try #require(retry, "wireguard-go did not retransmit its initiation")
+        #expect(!retransmission.bytes.suffix(16).allSatisfy { $0 == 0 }, "retransmission has no mac2")
+        #expect(checker.verify(retransmission.bytes, source: source, underLoad: true, now: now + .seconds(6)) == .accept)
+
+        var peer = PeerHandshake(local: identity, remoteStatic: goKey.publicKey, presharedKey: psk)
+        let received = try identity.openInitiation(try #require(HandshakeInitiation(retransmission.bytes))).get()
+        let (response, keys) = try peer.respond(
+            to: received, localIndex: 7, ephemeral: X25519.generatePrivateKey(using: &rng), now: now + .seconds(6)).get()
+        fixture.send(response.serialized(), toPort: retransmission.port)
+        let confirmation = try #require(fixture.receive(), "wireguard-go sent nothing after our response")
+        #expect(Self.open(confirmation.bytes, keys: keys) != nil, "first transport packet does not open")
+    }
+
     // MARK: - Transport packets (built here by hand; the session layer is not under test)
 
     static func sealedPacket(_ plaintext: [UInt8], keys: TransportKeys, counter: UInt64) -> [UInt8] {
