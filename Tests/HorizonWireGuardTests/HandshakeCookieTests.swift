@@ -13,7 +13,7 @@ import Testing
         var (a, b) = F.pair()
         var rng = F.SeededRandom(seed: 3)
         let first = a.initiate(localIndex: 1, now: t0)
-        #expect(b.receiveInitiation(first, localIndex: 2, now: t0, underLoad: true).failure == (.cookieRequired))
+        #expect(b.receiveInitiation(first, localIndex: 2, now: t0, underLoad: true).failure == .cookieRequired)
 
         let reply = try #require(b.checker.makeCookieReply(to: first, source: F.source, now: t0, using: &rng))
         let wire = reply.serialized()

@@ -51,7 +51,7 @@ import Testing
 
         var (c, d) = F.pair(initiatorPSK: psk, responderPSK: PresharedKey(raw: .zero))
         let (mismatched, _) = try d.receiveInitiation(c.initiate(localIndex: 1, now: t0), localIndex: 2, now: t0).get()
-        #expect(c.receiveResponse(mismatched, now: t0).failure == (.handshake(.undecryptableResponse)))
+        #expect(c.receiveResponse(mismatched, now: t0).failure == .handshake(.undecryptableResponse))
         // The failed response did not cancel the pending initiation.
         #expect(c.peer.pendingInitiationIndex == 1)
     }
@@ -63,25 +63,24 @@ import Testing
         var rng = F.SeededRandom(seed: 99)
         var stranger = F.Side(X25519.generatePrivateKey(using: &rng), peer: a.identity.publicKey)
         let initiation = a.initiate(localIndex: 1, now: t0)
-        #expect(stranger.receiveInitiation(initiation, localIndex: 2, now: t0).failure == (.invalidMAC1))
+        #expect(stranger.receiveInitiation(initiation, localIndex: 2, now: t0).failure == .invalidMAC1)
 
         var parsed = try #require(HandshakeInitiation(initiation))
         var strangerJar = CookieJar(remoteStatic: stranger.identity.publicKey)
         strangerJar.stamp(&parsed, now: t0)
-        #expect(stranger.receiveInitiation(parsed.serialized(), localIndex: 2, now: t0).failure == (.handshake(.undecryptableStatic)))
+        #expect(stranger.receiveInitiation(parsed.serialized(), localIndex: 2, now: t0).failure == .handshake(.undecryptableStatic))
     }
 
     /// A responder configured for a different peer than the one initiating refuses it.
     @Test func initiationFromUnexpectedPeerIsRefused() throws {
-        let (a, b) = F.pair()
+        let (_, b) = F.pair()
         var rng = F.SeededRandom(seed: 5)
         let other = X25519.generatePrivateKey(using: &rng)
         var impostor = F.Side(other, peer: b.identity.publicKey)
         let received = try b.identity.openInitiation(try #require(HandshakeInitiation(impostor.initiate(localIndex: 3, now: t0)))).get()
         #expect(received.initiatorStatic == other.publicKey)
         var peerOfB = b.peer
-        #expect(peerOfB.respond(to: received, localIndex: 4, ephemeral: other, now: t0).failure == (.wrongPeer))
-        _ = a
+        #expect(peerOfB.respond(to: received, localIndex: 4, ephemeral: other, now: t0).failure == .wrongPeer)
     }
 
     @Test(arguments: [0, 4, 40, 100, 115, 116, 131])
@@ -108,12 +107,12 @@ import Testing
         let initiation = a.initiate(localIndex: 1, now: t0)
         _ = try b.receiveInitiation(initiation, localIndex: 2, now: t0).get()
         // The same bytes later (past the flood limit): the timestamp is not newer.
-        #expect(b.receiveInitiation(initiation, localIndex: 3, now: t0 + .seconds(10)).failure == (.handshake(.replayedTimestamp)))
+        #expect(b.receiveInitiation(initiation, localIndex: 3, now: t0 + .seconds(10)).failure == .handshake(.replayedTimestamp))
         // A fresh initiation with the same timestamp is refused too; an older one as well.
         let same = a.initiate(localIndex: 4, timestamp: F.timestamp, now: t0 + .seconds(10))
-        #expect(b.receiveInitiation(same, localIndex: 5, now: t0 + .seconds(10)).failure == (.handshake(.replayedTimestamp)))
+        #expect(b.receiveInitiation(same, localIndex: 5, now: t0 + .seconds(10)).failure == .handshake(.replayedTimestamp))
         let older = a.initiate(localIndex: 6, timestamp: TAI64N(unixSeconds: 1_699_999_999, nanoseconds: 0), now: t0 + .seconds(10))
-        #expect(b.receiveInitiation(older, localIndex: 7, now: t0 + .seconds(10)).failure == (.handshake(.replayedTimestamp)))
+        #expect(b.receiveInitiation(older, localIndex: 7, now: t0 + .seconds(10)).failure == .handshake(.replayedTimestamp))
         // A newer one is accepted.
         let newer = a.initiate(localIndex: 8, timestamp: TAI64N(unixSeconds: 1_700_000_001, nanoseconds: 0), now: t0 + .seconds(10))
         #expect(throws: Never.self) { try b.receiveInitiation(newer, localIndex: 9, now: t0 + .seconds(10)).get() }
@@ -125,14 +124,14 @@ import Testing
         let first = a.initiate(localIndex: 1, timestamp: TAI64N(unixSeconds: 1_700_000_000, nanoseconds: 0), now: t0)
         _ = try b.receiveInitiation(first, localIndex: 2, now: t0).get()
         let close = a.initiate(localIndex: 3, timestamp: TAI64N(unixSeconds: 1_700_000_000, nanoseconds: 16_000_000), now: t0 + .seconds(1))
-        #expect(b.receiveInitiation(close, localIndex: 4, now: t0 + .seconds(1)).failure == (.handshake(.replayedTimestamp)))
+        #expect(b.receiveInitiation(close, localIndex: 4, now: t0 + .seconds(1)).failure == .handshake(.replayedTimestamp))
     }
 
     @Test func initiationFloodIsRefused() throws {
         var (a, b) = F.pair()
         _ = try b.receiveInitiation(a.initiate(localIndex: 1, now: t0), localIndex: 2, now: t0).get()
         let quick = a.initiate(localIndex: 3, timestamp: TAI64N(unixSeconds: 1_700_000_001, nanoseconds: 0), now: t0)
-        #expect(b.receiveInitiation(quick, localIndex: 4, now: t0 + .milliseconds(19)).failure == (.handshake(.initiationFlood)))
+        #expect(b.receiveInitiation(quick, localIndex: 4, now: t0 + .milliseconds(19)).failure == .handshake(.initiationFlood))
         // Refusal recorded nothing: the same message passes once the interval has elapsed.
         #expect(throws: Never.self) { try b.receiveInitiation(quick, localIndex: 4, now: t0 + .milliseconds(20)).get() }
     }
@@ -142,10 +141,10 @@ import Testing
         let (response, _) = try b.receiveInitiation(a.initiate(localIndex: 1, now: t0), localIndex: 2, now: t0).get()
         var wrongIndex = try #require(HandshakeResponse(response))
         wrongIndex.receiverIndex = 77
-        #expect(a.peer.consumeResponse(wrongIndex).failure == (.unexpectedResponse))
+        #expect(a.peer.consumeResponse(wrongIndex).failure == .unexpectedResponse)
         _ = try a.receiveResponse(response, now: t0).get()
         // Consumed once; a replay of it finds nothing pending.
-        #expect(a.receiveResponse(response, now: t0).failure == (.handshake(.unexpectedResponse)))
+        #expect(a.receiveResponse(response, now: t0).failure == .handshake(.unexpectedResponse))
     }
 
     @Test func abandonedInitiationRefusesLateResponse() throws {
@@ -153,7 +152,7 @@ import Testing
         let (response, _) = try b.receiveInitiation(a.initiate(localIndex: 1, now: t0), localIndex: 2, now: t0).get()
         a.peer.abandonPendingInitiation()
         #expect(a.peer.pendingInitiationIndex == nil)
-        #expect(a.receiveResponse(response, now: t0).failure == (.handshake(.unexpectedResponse)))
+        #expect(a.receiveResponse(response, now: t0).failure == .handshake(.unexpectedResponse))
     }
 
     @Test func tamperedResponseIsRefused() throws {
@@ -161,10 +160,10 @@ import Testing
         let (response, _) = try b.receiveInitiation(a.initiate(localIndex: 1, now: t0), localIndex: 2, now: t0).get()
         var forged = try #require(HandshakeResponse(response))
         forged.encryptedNothing = Bytes16(Array(repeating: 1, count: 16))!
-        #expect(a.peer.consumeResponse(forged).failure == (.undecryptableResponse))
+        #expect(a.peer.consumeResponse(forged).failure == .undecryptableResponse)
         var badMAC = response
         badMAC[70] ^= 0x04
-        #expect(a.receiveResponse(badMAC, now: t0).failure == (.invalidMAC1))
+        #expect(a.receiveResponse(badMAC, now: t0).failure == .invalidMAC1)
     }
 
     @Test func lowOrderPeerKeyCannotHandshake() {
