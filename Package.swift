@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "HorizonTUN", targets: ["HorizonTUN"]),
         .library(name: "HorizonCrypto", targets: ["HorizonCrypto"]),
         .library(name: "HorizonWireGuard", targets: ["HorizonWireGuard"]),
+        .library(name: "HorizonDevice", targets: ["HorizonDevice"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -53,6 +54,9 @@ let package = Package(
         // Microbenchmark of the packet-path crypto and the handshake; run by hand in release, never by tests.
         .executableTarget(name: "HorizonCryptoBench", dependencies: ["HorizonCore", "HorizonCrypto", "HorizonWireGuard"]),
 
+        // Layer 3
+        .target(name: "HorizonDevice", dependencies: ["HorizonCore", "HorizonWireGuard"]),
+
         // Layer 4
         .target(
             name: "HorizonNode",
@@ -77,6 +81,7 @@ let package = Package(
         .testTarget(name: "HorizonCryptoTests", dependencies: ["HorizonCrypto", "HorizonCore"]),
         .testTarget(name: "HorizonWireGuardTests", dependencies: ["HorizonCore", "HorizonCrypto", "HorizonWireGuard", "HorizonTestKit"]),
         .testTarget(name: "HorizonNodeTests", dependencies: ["HorizonNode", "HorizonCore"]),
+        .testTarget(name: "HorizonDeviceTests", dependencies: ["HorizonDevice", "HorizonCore"]),
         .testTarget(name: "ArchitectureTests"),
         // Root-only fixtures (network namespaces, a TUN-to-TUN relay) for the I/O tests and benchmark.
         .target(name: "HorizonNetnsKit", dependencies: ["HorizonTUN", "CHorizonLinux"]),

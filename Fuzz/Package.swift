@@ -26,5 +26,17 @@ let package = Package(
                 .product(name: "HorizonWireGuard", package: "Horizon"),
             ]
         ),
+        .executableTarget(
+            name: "FuzzWireGuardConfig",
+            dependencies: ["CLibFuzzer", .product(name: "HorizonDevice", package: "Horizon")]
+        ),
+        .executableTarget(
+            name: "FuzzUAPIRequest",
+            dependencies: [
+                "CLibFuzzer",
+                .product(name: "HorizonDevice", package: "Horizon"),
+                .product(name: "HorizonCore", package: "Horizon"),
+            ]
+        ),
     ]
 )

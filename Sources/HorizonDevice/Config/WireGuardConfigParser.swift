@@ -1,0 +1,173 @@
+import HorizonCore
+
+extension WireGuardConfig {
+    /// Parses a wg-quick / `wg setconf` file. `fileName` only labels errors.
+    ///
+    /// Stricter than wg where wg silently keeps the last of two values: a single-valued key
+    /// given twice in one section, a second [Interface], and a peer listed twice are errors.
+    public static func parse(_ text: String, fileName: String) throws(WireGuardConfigError) -> WireGuardConfig {
+        var parser = WireGuardConfigParser(fileName: fileName)
+        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+        for (offset, line) in lines.enumerated() {
+            try parser.consume(line, number: offset + 1)
+        }
+        return try parser.finish()
+    }
+}
+
+/// Reads a configuration file line by line into a `WireGuardConfig`.
+struct WireGuardConfigParser {
+    private enum Section {
+        case none
+        case interface
+        case peer(PeerDraft)
+    }
+
+    /// A [Peer] section being read. Its PublicKey may come on any of its lines, so it is
+    /// held apart until the section ends; `peer` carries a placeholder key until then.
+    private struct PeerDraft {
+        let headerLine: Int
+        var publicKey: PublicKey?
+        var peer = WireGuardConfig.Peer(publicKey: PublicKey(raw: .zero))
+    }
+
+    let fileName: String
+    private var config = WireGuardConfig()
+    private var section = Section.none
+    private var interfaceLine: Int?
+    /// Lines where each peer's PublicKey was given, to report duplicates.
+    private var peerLines: [PublicKey: Int] = [:]
+    /// Single-valued keys given in the current section, with their line.
+    private var keysInSection: [String: Int] = [:]
+
+    init(fileName: String) {
+        self.fileName = fileName
+    }
+
+    mutating func consume(_ rawLine: Substring, number: Int) throws(WireGuardConfigError) {
+        let line = ConfigText.trimmed(ConfigText.withoutComment(rawLine))
+        guard !line.isEmpty else { return }
+        if line.hasPrefix("[") {
+            try startSection(line, number: number)
+            return
+        }
+        guard let equals = line.firstIndex(of: "=") else {
+            throw error(number, "'\(line)' is neither a [Section] nor a Key = Value line")
+        }
+        let name = ConfigText.trimmed(line[..<equals])
+        let value = ConfigText.trimmed(line[line.index(after: equals)...])
+        switch section {
+        case .none:
+            throw error(number, "'\(name)' comes before any section (start with [Interface] or [Peer])")
+        case .interface:
+            guard let key = InterfaceKey(name: name) else { throw unknownKey(name, in: "Interface", number) }
+            try checkRepetition(of: key, number)
+            do {
+                try Self.apply(key, value, to: &config.interface)
+            } catch {
+                throw self.error(number, "\(key.rawValue): \(error.message)")
+            }
+        case .peer(var draft):
+            guard let key = PeerKey(name: name) else { throw unknownKey(name, in: "Peer", number) }
+            try checkRepetition(of: key, number)
+            do {
+                try Self.apply(key, value, to: &draft)
+            } catch {
+                throw self.error(number, "\(key.rawValue): \(error.message)")
+            }
+            if key == .publicKey, let publicKey = draft.publicKey {
+                if let first = peerLines[publicKey] {
+                    throw error(number, "PublicKey: peer \(publicKey) is already defined (line \(first))")
+                }
+                peerLines[publicKey] = number
+            }
+            section = .peer(draft)
+        }
+    }
+
+    mutating func finish() throws(WireGuardConfigError) -> WireGuardConfig {
+        try closeSection()
+        return config
+    }
+
+    // MARK: Sections
+
+    private mutating func startSection(_ line: Substring, number: Int) throws(WireGuardConfigError) {
+        guard line.hasSuffix("]") else { throw error(number, "'\(line)' is missing its closing ']'") }
+        let name = ConfigText.trimmed(line.dropFirst().dropLast())
+        try closeSection()
+        switch name.lowercased() {
+        case "interface":
+            if let first = interfaceLine {
+                throw error(number, "a second [Interface] section (the first is on line \(first))")
+            }
+            interfaceLine = number
+            section = .interface
+        case "peer":
+            section = .peer(PeerDraft(headerLine: number))
+        default:
+            throw error(number, "unknown section '[\(name)]' (expected [Interface] or [Peer])")
+        }
+    }
+
+    private mutating func closeSection() throws(WireGuardConfigError) {
+        defer { keysInSection = [:] }
+        guard case .peer(let draft) = section else { return }
+        guard let publicKey = draft.publicKey else {
+            throw error(draft.headerLine, "[Peer] has no PublicKey")
+        }
+        var peer = draft.peer
+        peer.publicKey = publicKey
+        config.peers.append(peer)
+        section = .none
+    }
+
+    // MARK: Keys
+
+    private static func apply(_ key: InterfaceKey, _ value: Substring, to interface: inout WireGuardConfig.Interface) throws(ConfigValue.Invalid) {
+        if !key.isList, value.isEmpty { throw ConfigValue.Invalid("missing value") }
+        switch key {
+        case .privateKey: interface.privateKey = try ConfigValue.key(value)
+        case .listenPort: interface.listenPort = try ConfigValue.port(value)
+        case .fwMark: interface.fwMark = try ConfigValue.fwMark(value)
+        case .address: interface.addresses += try ConfigValue.prefixes(value)
+        case .dns: interface.dns += try ConfigValue.dns(value)
+        case .mtu: interface.mtu = try ConfigValue.mtu(value)
+        case .table: interface.table = try ConfigValue.table(value)
+        case .preUp: interface.preUp.append(String(value))
+        case .postUp: interface.postUp.append(String(value))
+        case .preDown: interface.preDown.append(String(value))
+        case .postDown: interface.postDown.append(String(value))
+        case .saveConfig: interface.saveConfig = try ConfigValue.bool(value)
+        }
+    }
+
+    private static func apply(_ key: PeerKey, _ value: Substring, to draft: inout PeerDraft) throws(ConfigValue.Invalid) {
+        if !key.isList, value.isEmpty { throw ConfigValue.Invalid("missing value") }
+        switch key {
+        case .publicKey: draft.publicKey = try ConfigValue.key(value)
+        case .presharedKey: draft.peer.presharedKey = try ConfigValue.key(value)
+        case .allowedIPs: draft.peer.allowedIPs += try ConfigValue.prefixes(value)
+        case .endpoint: draft.peer.endpoint = try ConfigValue.endpoint(value)
+        case .persistentKeepalive: draft.peer.persistentKeepalive = try ConfigValue.keepalive(value)
+        }
+    }
+
+    private mutating func checkRepetition(of key: some ConfigKey, _ number: Int) throws(WireGuardConfigError) {
+        guard !key.isRepeatable else { return }
+        if let first = keysInSection[key.rawValue] {
+            throw error(number, "\(key.rawValue) is given twice in this section (first on line \(first))")
+        }
+        keysInSection[key.rawValue] = number
+    }
+
+    // MARK: Errors
+
+    private func unknownKey(_ name: Substring, in section: String, _ number: Int) -> WireGuardConfigError {
+        error(number, "unknown key '\(name)' in [\(section)]")
+    }
+
+    private func error(_ line: Int, _ message: String) -> WireGuardConfigError {
+        WireGuardConfigError(fileName: fileName, line: line, message: message)
+    }
+}
