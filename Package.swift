@@ -17,6 +17,8 @@ let package = Package(
         // Libraries exist for the Fuzz/ package, which links the parsers it exercises.
         .library(name: "HorizonCore", targets: ["HorizonCore"]),
         .library(name: "HorizonTUN", targets: ["HorizonTUN"]),
+        .library(name: "HorizonCrypto", targets: ["HorizonCrypto"]),
+        .library(name: "HorizonWireGuard", targets: ["HorizonWireGuard"]),
         .library(name: "HorizonDevice", targets: ["HorizonDevice"]),
     ],
     dependencies: [
@@ -49,6 +51,8 @@ let package = Package(
         .target(name: "HorizonWireGuard", dependencies: ["HorizonCore", "HorizonCrypto"]),
         .target(name: "HorizonTUN", dependencies: ["CHorizonLinux", "HorizonCore"]),
         .target(name: "HorizonUDP", dependencies: ["CHorizonLinux", "HorizonCore"]),
+        // Microbenchmark of the packet-path crypto and the handshake; run by hand in release, never by tests.
+        .executableTarget(name: "HorizonCryptoBench", dependencies: ["HorizonCore", "HorizonCrypto", "HorizonWireGuard"]),
 
         // Layer 3
         .target(name: "HorizonDevice", dependencies: ["HorizonCore", "HorizonWireGuard"]),
@@ -75,7 +79,7 @@ let package = Package(
         .target(name: "HorizonTestKit", dependencies: ["HorizonCore"]),
         .testTarget(name: "HorizonCoreTests", dependencies: ["HorizonCore"]),
         .testTarget(name: "HorizonCryptoTests", dependencies: ["HorizonCrypto", "HorizonCore"]),
-        .testTarget(name: "HorizonWireGuardTests", dependencies: ["HorizonWireGuard", "HorizonTestKit"]),
+        .testTarget(name: "HorizonWireGuardTests", dependencies: ["HorizonCore", "HorizonCrypto", "HorizonWireGuard", "HorizonTestKit"]),
         .testTarget(name: "HorizonNodeTests", dependencies: ["HorizonNode", "HorizonCore"]),
         .testTarget(name: "HorizonDeviceTests", dependencies: ["HorizonDevice", "HorizonCore"]),
         .testTarget(name: "ArchitectureTests"),

@@ -18,6 +18,15 @@ let package = Package(
             dependencies: ["CLibFuzzer", .product(name: "HorizonTUN", package: "Horizon")]
         ),
         .executableTarget(
+            name: "FuzzWireGuardMessages",
+            dependencies: [
+                "CLibFuzzer",
+                .product(name: "HorizonCore", package: "Horizon"),
+                .product(name: "HorizonCrypto", package: "Horizon"),
+                .product(name: "HorizonWireGuard", package: "Horizon"),
+            ]
+        ),
+        .executableTarget(
             name: "FuzzWireGuardConfig",
             dependencies: ["CLibFuzzer", .product(name: "HorizonDevice", package: "Horizon")]
         ),

@@ -8,9 +8,14 @@ public enum X25519 {
     /// A fresh random private key, clamped like `wg genkey` so the text form matches.
     public static func generatePrivateKey() -> PrivateKey {
         var rng = SystemRandomNumberGenerator()
+        return generatePrivateKey(using: &rng)
+    }
+
+    /// The same from a caller's generator, so handshake tests can fix their ephemeral keys.
+    public static func generatePrivateKey(using rng: inout some RandomNumberGenerator) -> PrivateKey {
         var raw = Bytes32()
         raw.withUnsafeMutableBytes { bytes in
-            for i in 0..<bytes.count { bytes[i] = UInt8.random(in: .min ... .max, using: &rng) }
+            rng.fill(bytes)
             bytes[0] &= 248
             bytes[31] = (bytes[31] & 127) | 64
         }
