@@ -12,11 +12,15 @@ enum AdminBootstrap {
         let generatedPassword: String?
     }
 
-    static func ensureAdmin(on db: any Database, password: String?) async throws -> Created? {
+    static func ensureAdmin(_ services: BrokerServices, on db: any Database, password: String?) async throws -> Created? {
         guard try await User.query(on: db).count() == 0 else { return nil }
         let chosen = password ?? generatePassword()
-        let admin = User(username: username, passwordHash: try Bcrypt.hash(chosen), role: .admin)
-        try await admin.create(on: db)
+        let admin = User(username: username, passwordHash: try await services.hasher.hash(chosen), role: .admin)
+        try await db.transaction { tx in
+            try await admin.create(on: tx)
+            try await services.audit.record(
+                .userCreated, by: .commandLine(), target: .user(admin), detail: "first administrator, created at start", on: tx)
+        }
         return Created(username: username, generatedPassword: password == nil ? chosen : nil)
     }
 
