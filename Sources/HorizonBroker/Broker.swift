@@ -27,6 +27,7 @@ public enum Broker {
         let api = try BrokerAPI(services: services, storeName: config.store.name)
         try api.registerHandlers(
             on: VaporTransport(routesBuilder: app),
+            configuration: .init(dateTranscoder: APIDateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
             middlewares: [AuthenticationGate(publicOperations: api.publicOperations)])
         return StartupReport(createdAdmin: created?.username, generatedAdminPassword: created?.generatedPassword)
     }

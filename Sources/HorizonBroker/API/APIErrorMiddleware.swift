@@ -22,7 +22,9 @@ struct APIErrorMiddleware: AsyncMiddleware {
         var headers = HTTPHeaders()
         headers.contentType = .json
         if let retryAfter = error.retryAfter { headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }
-        let body = (try? JSONEncoder().encode(APIErrorResponse(code: error.code, message: error.message))) ?? Data()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = (try? encoder.encode(APIErrorResponse(code: error.code, message: error.message))) ?? Data()
         return Response(status: error.status, headers: headers, body: .init(data: body))
     }
 
