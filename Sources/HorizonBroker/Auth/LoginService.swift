@@ -38,6 +38,7 @@ struct LoginService: Sendable {
             // Locked: the password is not even checked, so guessing cannot go on.
             limiter.recordFailure(addressKey, now: now)
             limiter.recordFailure(userKey, now: now)
+            try await audit.record(.loginFailed, by: withID, target: .user(user), detail: "account locked", on: db)
             let wait = max(1, Int(until.timeIntervalSince(now).rounded(.up)))
             throw APIError(.tooManyRequests, "account_locked",
                            "the account is locked after too many failed logins; try again in \(wait) s or ask an administrator",
