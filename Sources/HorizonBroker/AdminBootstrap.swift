@@ -1,8 +1,9 @@
 import Fluent
 import Vapor
 
-/// On a store with no users, creates the `admin` account so a fresh install can be logged
-/// in to. The password comes from HORIZON_ADMIN_PASSWORD or is generated and shown once.
+/// On a store without any administrator, creates the `admin` account so a fresh install can
+/// be logged in to — also when the operator's first command was `user create` for a plain
+/// user. The password comes from HORIZON_ADMIN_PASSWORD or is generated and shown once.
 enum AdminBootstrap {
     static let username = "admin"
 
@@ -13,7 +14,9 @@ enum AdminBootstrap {
     }
 
     static func ensureAdmin(_ services: BrokerServices, on db: any Database, password: String?) async throws -> Created? {
-        guard try await User.query(on: db).count() == 0 else { return nil }
+        guard try await User.query(on: db).filter(\.$role == .admin).count() == 0,
+              try await User.query(on: db).filter(\.$username == username).count() == 0
+        else { return nil }
         let chosen = password ?? generatePassword()
         let admin = User(username: username, passwordHash: try await services.hasher.hash(chosen), role: .admin)
         try await db.transaction { tx in
