@@ -12,7 +12,7 @@ struct APIErrorMiddleware: AsyncMiddleware {
         } catch {
             let apiError = Self.map(error)
             if apiError.status.code >= 500 {
-                request.logger.error("request failed: \(String(reflecting: error))")
+                request.logger.error("\(request.method) \(request.url.path) failed: \(Self.logDescription(error))")
             }
             return Self.response(for: apiError)
         }
@@ -51,6 +51,15 @@ struct APIErrorMiddleware: AsyncMiddleware {
         default:
             return internalError
         }
+    }
+
+    /// What to log about a failure. A `ServerError`'s own description holds the request's
+    /// headers (bearer tokens) and decoded input (passwords), so only its cause is logged.
+    static func logDescription(_ error: any Error) -> String {
+        if let error = error as? ServerError {
+            return "operation \(error.operationID): \(error.causeDescription): \(String(reflecting: error.underlyingError))"
+        }
+        return String(reflecting: error)
     }
 
     static let internalError = APIError(.internalServerError, "internal_error", "the broker failed to handle this request; its log has the details")
