@@ -6,8 +6,8 @@ import HorizonCore
 ///
 /// OpenSSL rather than swift-crypto because swift-crypto's API returns a fresh buffer per
 /// call; with a reused context and in-place work a seal costs no allocation and runs about
-/// 2.5x faster at 1420 bytes (docs/ARCHITECTURE.md). The nonce is WireGuard's: four zero
-/// bytes then a 64-bit little-endian counter.
+/// twice as fast at 1420 bytes (HorizonCryptoBench; docs/ARCHITECTURE.md). The nonce is
+/// WireGuard's: four zero bytes then a 64-bit little-endian counter.
 ///
 /// Not thread-safe: the EVP context carries per-call state. One instance may move between
 /// threads (hence `@unchecked Sendable`), but only one thread may use it at a time.

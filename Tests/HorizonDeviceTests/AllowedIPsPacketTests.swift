@@ -4,8 +4,8 @@ import Testing
 
 /// Lookups straight from IP headers, as the TUN and UDP paths make them.
 @Suite struct AllowedIPsPacketTests {
-    let table: AllowedIPs<Int> = {
-        var t = AllowedIPs<Int>()
+    let table: AllowedIPs = {
+        var t = AllowedIPs()
         t.insert(IPPrefix("10.0.0.0/24")!, for: 1)
         t.insert(IPPrefix("10.0.1.0/24")!, for: 2)
         t.insert(IPPrefix("fd00:1::/64")!, for: 3)

@@ -33,18 +33,18 @@ import Testing
     }
 
     private func run(random: inout SplitMix64, prefix: (inout SplitMix64) -> IPPrefix) {
-        var table = AllowedIPs<Int>()
+        var table = AllowedIPs()
         var model = BruteForceTable()
         for step in 0..<1_500 {
             switch random.next() % 20 {
             case 0..<12:
-                let p = prefix(&random), peer = Int(random.next() % 6)
+                let p = prefix(&random), peer = PeerIndex(UInt32(random.next() % 6))
                 #expect(table.insert(p, for: peer) == model.insert(p, for: peer), "step \(step) insert \(p)")
             case 12..<17:
                 let p = random.next() % 2 == 0 ? (model.entries.keys.randomElement(using: &random) ?? prefix(&random)) : prefix(&random)
                 #expect(table.remove(p) == model.remove(p), "step \(step) remove \(p)")
             case 17:
-                let peer = Int(random.next() % 6)
+                let peer = PeerIndex(UInt32(random.next() % 6))
                 table.removeAll(for: peer)
                 model.removeAll(for: peer)
             default:
@@ -57,7 +57,7 @@ import Testing
             // Nodes exist only for stored prefixes and the points where two of them part.
             #expect(table.nodeCount <= max(0, 2 * table.count - 1), "step \(step)")
         }
-        for peer in 0..<6 {
+        for peer: PeerIndex in [0, 1, 2, 3, 4, 5] {
             #expect(Set(table.prefixes(for: peer)) == model.prefixes(for: peer), "peer \(peer)")
         }
     }
@@ -65,25 +65,25 @@ import Testing
 
 /// Every stored prefix in a dictionary; lookups scan them all.
 private struct BruteForceTable {
-    var entries: [IPPrefix: Int] = [:]
+    var entries: [IPPrefix: PeerIndex] = [:]
 
-    mutating func insert(_ prefix: IPPrefix, for peer: Int) -> Int? {
+    mutating func insert(_ prefix: IPPrefix, for peer: PeerIndex) -> PeerIndex? {
         entries.updateValue(peer, forKey: prefix.masked)
     }
 
-    mutating func remove(_ prefix: IPPrefix) -> Int? {
+    mutating func remove(_ prefix: IPPrefix) -> PeerIndex? {
         entries.removeValue(forKey: prefix.masked)
     }
 
-    mutating func removeAll(for peer: Int) {
+    mutating func removeAll(for peer: PeerIndex) {
         entries = entries.filter { $0.value != peer }
     }
 
-    func lookup(_ address: IPAddress) -> Int? {
+    func lookup(_ address: IPAddress) -> PeerIndex? {
         entries.filter { $0.key.contains(address) }.max { $0.key.length < $1.key.length }?.value
     }
 
-    func prefixes(for peer: Int) -> Set<IPPrefix> {
+    func prefixes(for peer: PeerIndex) -> Set<IPPrefix> {
         Set(entries.filter { $0.value == peer }.keys)
     }
 }

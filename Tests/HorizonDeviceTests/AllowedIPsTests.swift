@@ -7,7 +7,7 @@ import Testing
     private func a(_ text: String) -> IPAddress { IPAddress(text)! }
 
     @Test func longestPrefixWins() {
-        var table = AllowedIPs<Int>()
+        var table = AllowedIPs()
         table.insert(p("10.0.0.0/8"), for: 1)
         table.insert(p("10.1.0.0/16"), for: 2)
         table.insert(p("10.1.2.3/32"), for: 3)
@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func defaultRoutesPerFamily() {
-        var table = AllowedIPs<Int>()
+        var table = AllowedIPs()
         table.insert(p("0.0.0.0/0"), for: 1)
         #expect(table.lookup(a("203.0.113.9")) == 1)
         #expect(table.lookup(a("2001:db8::1")) == nil)
@@ -34,7 +34,7 @@ import Testing
     }
 
     @Test func hostBitsAreIgnored() {
-        var table = AllowedIPs<Int>()
+        var table = AllowedIPs()
         table.insert(p("10.1.2.3/16"), for: 1)
         table.insert(p("fd00::1234/64"), for: 1)
         #expect(table.prefixes(for: 1) == [p("10.1.0.0/16"), p("fd00::/64")])
@@ -43,7 +43,7 @@ import Testing
     }
 
     @Test func insertingAnOwnedPrefixMovesIt() {
-        var table = AllowedIPs<Int>()
+        var table = AllowedIPs()
         #expect(table.insert(p("10.0.0.0/24"), for: 1) == nil)
         table.insert(p("10.0.1.0/24"), for: 1)
         #expect(table.insert(p("10.0.0.0/24"), for: 2) == 1)
@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func removingFallsBackToTheShorterPrefix() {
-        var table = AllowedIPs<Int>()
+        var table = AllowedIPs()
         table.insert(p("10.0.0.0/8"), for: 1)
         table.insert(p("10.1.0.0/16"), for: 2)
         table.insert(p("10.2.0.0/16"), for: 3)
@@ -70,10 +70,10 @@ import Testing
     }
 
     @Test func removeAllTakesOnlyThatPeersPrefixes() {
-        var table = AllowedIPs<Int>()
+        var table = AllowedIPs()
         for i in 0..<50 {
-            table.insert(p("10.\(i).0.0/16"), for: i % 3)
-            table.insert(p("fd00:\(i)::/32"), for: i % 3)
+            table.insert(p("10.\(i).0.0/16"), for: PeerIndex(UInt32(i % 3)))
+            table.insert(p("fd00:\(i)::/32"), for: PeerIndex(UInt32(i % 3)))
         }
         table.removeAll(for: 1)
         #expect(table.prefixes(for: 1).isEmpty)
@@ -86,18 +86,18 @@ import Testing
     }
 
     @Test func prefixesKeepTheOrderTheyWereGiven() {
-        var table = AllowedIPs<String>()
+        var table = AllowedIPs()
         let given = ["10.3.0.0/16", "10.1.0.0/16", "10.2.0.0/24", "192.168.0.0/16", "10.0.0.0/8"].map(p)
-        for prefix in given { table.insert(prefix, for: "a") }
-        #expect(table.prefixes(for: "a") == given)
+        for prefix in given { table.insert(prefix, for: 9) }
+        #expect(table.prefixes(for: 9) == given)
     }
 
     @Test func reusesFreedSlotsAcrossChurn() {
-        var table = AllowedIPs<Int>()
-        for round in 0..<20 {
-            for i in 0..<500 { table.insert(p("10.\(i / 256).\(i % 256).0/24"), for: round) }
+        var table = AllowedIPs()
+        for round in 0..<UInt32(20) {
+            for i in 0..<500 { table.insert(p("10.\(i / 256).\(i % 256).0/24"), for: PeerIndex(round)) }
             #expect(table.count == 500)
-            table.removeAll(for: round)
+            table.removeAll(for: PeerIndex(round))
             #expect(table.count == 0)
             #expect(table.nodeCount == 0)
         }

@@ -32,7 +32,8 @@ import Testing
         ("ListenPort = 1", "wg0.conf:1: 'ListenPort' comes before any section (start with [Interface] or [Peer])"),
         ("[Interface]\n[Tunnel]", "wg0.conf:2: unknown section '[Tunnel]' (expected [Interface] or [Peer])"),
         ("[Interface\n", "wg0.conf:1: '[Interface' is missing its closing ']'"),
-        ("[Interface]\nListenPort 51820", "wg0.conf:2: 'ListenPort 51820' is neither a [Section] nor a Key = Value line"),
+        ("[Interface]\nListenPort 51820", "wg0.conf:2: expected [Section] or Key = Value, found 'ListenPort …'"),
+        ("[Interface]\nListenPort", "wg0.conf:2: expected [Section] or Key = Value, found 'ListenPort'"),
         ("[Interface]\n[Interface]", "wg0.conf:2: a second [Interface] section (the first is on line 1)"),
         ("[Interface]\nListenPort = 1\nListenPort = 2", "wg0.conf:3: ListenPort is given twice in this section (first on line 2)"),
         ("[Peer]\nAllowedIPs = 10.0.0.0/8\n\n[Peer]\nPublicKey = \(key)", "wg0.conf:1: [Peer] has no PublicKey"),
@@ -59,9 +60,10 @@ import Testing
         #expect(error(text) == expected)
     }
 
-    @Test func privateKeysAreNeverEchoed() throws {
+    @Test(arguments: ["PrivateKey = ", "PrivateKey ", "PresharedKey = "])
+    func keysAreNeverEchoed(line: String) throws {
         let secret = "yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBm=="
-        let message = try #require(error("[Interface]\nPrivateKey = \(secret)"))
+        let message = try #require(error("[Peer]\n\(line)\(secret)"))
         #expect(!message.contains(secret))
     }
 

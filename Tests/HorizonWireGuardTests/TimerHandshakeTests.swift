@@ -18,7 +18,7 @@ import Testing
             }
         }
         // REKEY_ATTEMPT_TIME / REKEY_TIMEOUT = 18 initiations, 5.1 s apart with this jitter.
-        #expect(PeerTimers<ScriptedJitter>.maxInitiationsPerAttempt == 18)
+        #expect(PeerTimers.maxInitiationsPerAttempt == 18)
         #expect(initiations == (0..<18).map { .milliseconds(5100) * $0 })
         #expect(gaveUpAt == .milliseconds(5100) * 18)
         // What a half-done exchange left is erased REJECT_AFTER_TIME × 3 later.

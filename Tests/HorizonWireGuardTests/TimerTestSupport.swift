@@ -1,8 +1,9 @@
 import HorizonTestKit
 import HorizonWireGuard
 
-/// Jitter from a fixed script (cycled), logging each bound it was asked for.
-struct ScriptedJitter: JitterSource {
+/// Jitter from a fixed script (cycled), logging each bound it was asked for. Only ever
+/// used from one test's task.
+struct ScriptedJitter: JitterSource, @unchecked Sendable {
     final class Log { var bounds: [Duration] = [] }
 
     let script: [Duration]
@@ -22,7 +23,7 @@ struct ScriptedJitter: JitterSource {
 struct TimerHarness {
     var clock = ManualClock()
     let start = ManualClock().now
-    var timers: PeerTimers<ScriptedJitter>
+    var timers: PeerTimers
     let jitterLog: ScriptedJitter.Log
 
     init(jitter: [Duration] = [.zero]) {

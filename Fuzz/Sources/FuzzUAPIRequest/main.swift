@@ -5,7 +5,8 @@ import HorizonDevice
 
 /// Feeds arbitrary bytes to the UAPI request decoder, whole and split at a point chosen by
 /// the input: how the bytes arrive must not change the events. Allowed IPs it accepts go
-/// into an AllowedIPs table, where each must then route to its peer.
+/// into an AllowedIPs table, where each must then belong to its peer and route somewhere
+/// (to its peer, or to a longer prefix inside it).
 @_cdecl("LLVMFuzzerTestOneInput")
 func fuzzUAPIRequest(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -13,14 +14,15 @@ func fuzzUAPIRequest(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let split = bytes.isEmpty ? 0 : Int(bytes[0]) % (bytes.count + 1)
     precondition(events(of: [bytes[..<split], bytes[split...]]) == whole, "events depend on chunking")
 
-    var table = AllowedIPs<Int>()
-    var peer = 0
+    var table = AllowedIPs()
+    var peer: UInt32 = 0
     for event in whole {
         switch event {
         case .set(.peer): peer += 1
         case .set(.allowedIP(let prefix)):
-            table.insert(prefix, for: peer)
-            precondition(table.lookup(prefix.address) == peer, "allowed IP does not route to its peer")
+            table.insert(prefix, for: PeerIndex(peer))
+            precondition(table.prefixes(for: PeerIndex(peer)).contains(prefix.masked), "allowed IP not stored for its peer")
+            precondition(table.lookup(prefix.address) != nil, "allowed IP routes nowhere")
         default: break
         }
     }

@@ -5,10 +5,11 @@ import HorizonCore
 /// an incoming packet is accepted only if its source maps back to the peer it came from.
 ///
 /// Lookups walk a path-compressed trie stored in flat arrays: no allocation, no reference
-/// counting for trivial peer types (use a peer index, not a class, on the packet path).
-/// Changes cost O(address width) each; one peer's prefixes are listed or removed in time
-/// proportional to that peer's own count.
-public struct AllowedIPs<Peer: Hashable> {
+/// counting. Changes cost O(address width) each; one peer's prefixes are listed or removed
+/// in time proportional to that peer's own count.
+public struct AllowedIPs: Sendable {
+    public typealias Peer = PeerIndex
+
     private var v4 = PrefixTrie<UInt32, Peer>()
     private var v6 = PrefixTrie<UInt128, Peer>()
 
@@ -64,16 +65,16 @@ public struct AllowedIPs<Peer: Hashable> {
     /// The peer to send an IP packet to, by its destination; nil for no route or a buffer
     /// that is not an IPv4/IPv6 packet.
     public func lookup(destinationOf packet: UnsafeRawBufferPointer) -> Peer? {
-        PacketAddress.destination(of: packet).flatMap(lookup)
+        PacketAddress.destination(of: packet).flatMap(lookup(packetAddress:))
     }
 
     /// Whether a packet decrypted from `peer` may enter: its source must route back to it.
     public func allowsSource(of packet: UnsafeRawBufferPointer, from peer: Peer) -> Bool {
-        PacketAddress.source(of: packet).flatMap(lookup) == peer
+        PacketAddress.source(of: packet).flatMap(lookup(packetAddress:)) == peer
     }
 
-    private func lookup(_ address: PacketAddress) -> Peer? {
-        switch address {
+    private func lookup(packetAddress: PacketAddress) -> Peer? {
+        switch packetAddress {
         case .v4(let key): v4.lookup(key)
         case .v6(let key): v6.lookup(key)
         }
@@ -87,5 +88,3 @@ public struct AllowedIPs<Peer: Hashable> {
         IPv6Address(high: UInt64(truncatingIfNeeded: key >> 64), low: UInt64(truncatingIfNeeded: key))
     }
 }
-
-extension AllowedIPs: Sendable where Peer: Sendable {}

@@ -4,8 +4,10 @@
 /// `Key` holds an address left-aligned (bit 0 of the address is the key's top bit). Each
 /// node stands for one prefix; a node exists only where a prefix is stored or where two
 /// stored prefixes part, so depth is bounded by the key width and node count by twice the
-/// prefix count. Nodes live in one array addressed by 32-bit indices (no per-node objects,
-/// no reference counting on lookup), and a freed slot is reused by the next insert.
+/// prefix count. Nodes live in flat arrays addressed by 32-bit indices (no per-node objects,
+/// no reference counting on lookup), and a freed slot is reused by the next insert. What a
+/// lookup reads is kept apart from the links only changes use, so more of the nodes a
+/// lookup visits share cache lines.
 ///
 /// Every node holding a peer is also linked into that peer's list, so removing or listing
 /// one peer's prefixes costs time in its own prefix count, not the table's.
@@ -13,17 +15,13 @@ struct PrefixTrie<Key: FixedWidthInteger & UnsignedInteger & Sendable, Peer: Has
     typealias Index = Int32
     private static var none: Index { -1 }
 
-    /// Index -1 means "none" throughout.
+    /// What lookups read. Index -1 means "none" throughout.
     fileprivate struct Node {
         var key: Key
         var length: UInt8
         var peer: Peer?
         var child0: Index = -1
         var child1: Index = -1
-        var parent: Index = -1
-        /// Links of the owning peer's list; `nextOfPeer` also chains free slots.
-        var previousOfPeer: Index = -1
-        var nextOfPeer: Index = -1
 
         func child(_ bit: Int) -> Index { bit == 0 ? child0 : child1 }
 
@@ -32,12 +30,21 @@ struct PrefixTrie<Key: FixedWidthInteger & UnsignedInteger & Sendable, Peer: Has
         }
     }
 
+    /// What only changes read, at the same index as its node.
+    private struct Links: Sendable {
+        var parent: Index = -1
+        /// The owning peer's list; `nextOfPeer` also chains free slots.
+        var previousOfPeer: Index = -1
+        var nextOfPeer: Index = -1
+    }
+
     private struct PeerList: Sendable {
         var head: Index
         var tail: Index
     }
 
     private var nodes: [Node] = []
+    private var links: [Links] = []
     private var root: Index = none
     private var freeHead: Index = none
     private var lists: [Peer: PeerList] = [:]
@@ -70,7 +77,7 @@ struct PrefixTrie<Key: FixedWidthInteger & UnsignedInteger & Sendable, Peer: Has
         var index = lists[peer]?.head ?? Self.none
         while index >= 0 {
             result.append((self[index].key, Int(self[index].length)))
-            index = self[index].nextOfPeer
+            index = self[links: index].nextOfPeer
         }
         return result
     }
@@ -127,7 +134,7 @@ struct PrefixTrie<Key: FixedWidthInteger & UnsignedInteger & Sendable, Peer: Has
         var index = lists[peer]?.head ?? Self.none
         while index >= 0 {
             // Pruning frees only nodes without a peer, so the next list entry survives.
-            let next = self[index].nextOfPeer
+            let next = self[links: index].nextOfPeer
             clear(index)
             index = next
         }
@@ -166,6 +173,7 @@ struct PrefixTrie<Key: FixedWidthInteger & UnsignedInteger & Sendable, Peer: Has
     /// Drops a node without a peer unless it still parts two subtrees.
     private mutating func prune(_ index: Index) {
         let node = self[index]
+        let parent = self[links: index].parent
         switch (node.child0 >= 0, node.child1 >= 0) {
         case (true, true):
             return
@@ -176,18 +184,18 @@ struct PrefixTrie<Key: FixedWidthInteger & UnsignedInteger & Sendable, Peer: Has
             replaceInParent(index, with: Self.none)
             free(index)
             // The parent may now be a branch with a single child.
-            if node.parent >= 0, self[node.parent].peer == nil { prune(node.parent) }
+            if parent >= 0, self[parent].peer == nil { prune(parent) }
         }
     }
 
     private mutating func link(_ child: Index, under parent: Index) {
         let bit = Self.bit(self[child].key, at: Int(self[parent].length))
         self[parent].setChild(bit, child)
-        self[child].parent = parent
+        self[links: child].parent = parent
     }
 
     private mutating func replaceInParent(_ old: Index, with new: Index) {
-        let parent = self[old].parent
+        let parent = self[links: old].parent
         if parent < 0 {
             root = new
         } else if self[parent].child0 == old {
@@ -195,7 +203,7 @@ struct PrefixTrie<Key: FixedWidthInteger & UnsignedInteger & Sendable, Peer: Has
         } else {
             self[parent].child1 = new
         }
-        if new >= 0 { self[new].parent = parent }
+        if new >= 0 { self[links: new].parent = parent }
     }
 
     private mutating func allocate(key: Key, length: Int) -> Index {
@@ -204,16 +212,19 @@ struct PrefixTrie<Key: FixedWidthInteger & UnsignedInteger & Sendable, Peer: Has
         guard freeHead >= 0 else {
             precondition(nodes.count < Int(Index.max), "allowed-IPs table is full")
             nodes.append(node)
+            links.append(Links())
             return Index(nodes.count - 1)
         }
         let index = freeHead
-        freeHead = self[index].nextOfPeer
+        freeHead = self[links: index].nextOfPeer
         self[index] = node
+        self[links: index] = Links()
         return index
     }
 
     private mutating func free(_ index: Index) {
-        self[index] = Node(key: 0, length: 0, peer: nil, nextOfPeer: freeHead)
+        self[index] = Node(key: 0, length: 0, peer: nil)
+        self[links: index] = Links(nextOfPeer: freeHead)
         freeHead = index
         nodeCount -= 1
     }
@@ -221,24 +232,24 @@ struct PrefixTrie<Key: FixedWidthInteger & UnsignedInteger & Sendable, Peer: Has
     // MARK: Per-peer lists
 
     private mutating func append(_ index: Index, to peer: Peer) {
-        self[index].nextOfPeer = Self.none
+        self[links: index].nextOfPeer = Self.none
         guard var list = lists[peer] else {
-            self[index].previousOfPeer = Self.none
+            self[links: index].previousOfPeer = Self.none
             lists[peer] = PeerList(head: index, tail: index)
             return
         }
-        self[list.tail].nextOfPeer = index
-        self[index].previousOfPeer = list.tail
+        self[links: list.tail].nextOfPeer = index
+        self[links: index].previousOfPeer = list.tail
         list.tail = index
         lists[peer] = list
     }
 
     private mutating func unlink(_ index: Index, from peer: Peer) {
         guard var list = lists[peer] else { return }
-        let previous = self[index].previousOfPeer
-        let next = self[index].nextOfPeer
-        if previous >= 0 { self[previous].nextOfPeer = next } else { list.head = next }
-        if next >= 0 { self[next].previousOfPeer = previous } else { list.tail = previous }
+        let previous = self[links: index].previousOfPeer
+        let next = self[links: index].nextOfPeer
+        if previous >= 0 { self[links: previous].nextOfPeer = next } else { list.head = next }
+        if next >= 0 { self[links: next].previousOfPeer = previous } else { list.tail = previous }
         lists[peer] = list.head >= 0 ? list : nil
     }
 
@@ -246,6 +257,12 @@ struct PrefixTrie<Key: FixedWidthInteger & UnsignedInteger & Sendable, Peer: Has
         get { nodes[Int(index)] }
         _modify { yield &nodes[Int(index)] }
         set { nodes[Int(index)] = newValue }
+    }
+
+    private subscript(links index: Index) -> Links {
+        get { links[Int(index)] }
+        _modify { yield &links[Int(index)] }
+        set { links[Int(index)] = newValue }
     }
 
     // MARK: Bits

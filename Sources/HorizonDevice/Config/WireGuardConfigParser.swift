@@ -52,7 +52,10 @@ struct WireGuardConfigParser {
             return
         }
         guard let equals = line.firstIndex(of: "=") else {
-            throw error(number, "'\(line)' is neither a [Section] nor a Key = Value line")
+            // Only the first word is quoted: the rest may be a key meant to stay secret.
+            let firstWord = line.prefix { $0 != " " && $0 != "\t" }
+            let shown = firstWord.count < line.count ? "\(firstWord) …" : String(firstWord)
+            throw error(number, "expected [Section] or Key = Value, found '\(shown)'")
         }
         let name = ConfigText.trimmed(line[..<equals])
         let value = ConfigText.trimmed(line[line.index(after: equals)...])

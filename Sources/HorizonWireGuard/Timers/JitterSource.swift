@@ -1,12 +1,12 @@
 /// Where timer jitter comes from, injectable so tests can replay exact deadlines.
 /// Jitter keeps peers that started together from retrying in lock step.
-public protocol JitterSource {
+public protocol JitterSource: Sendable {
     /// A fresh duration in `0 ..< bound`.
     mutating func jitter(below bound: Duration) -> Duration
 }
 
 /// Jitter from the system's cryptographically secure generator.
-public struct SystemJitter: JitterSource, Sendable {
+public struct SystemJitter: JitterSource {
     public init() {}
 
     public func jitter(below bound: Duration) -> Duration {

@@ -14,7 +14,11 @@ import HorizonCore
 /// - any authenticated packet, handshake or transport: `authenticatedPacketSent`/`Received`,
 ///   plus `dataSent`/`dataReceived` when a transport packet carried data (not a keepalive);
 /// - data is queued and there is no usable session: `sessionNeeded`.
-public struct PeerTimers<Jitter: JitterSource> {
+///
+/// Not generic over the jitter source: a generic type used from another module runs
+/// unspecialised, and these events run per packet. Jitter is drawn rarely, so the
+/// existential call costs nothing that matters.
+public struct PeerTimers: Sendable {
     private typealias Constants = ProtocolConstants
 
     /// Initiations in one attempt before it gives up: REKEY_ATTEMPT_TIME / REKEY_TIMEOUT.
@@ -27,7 +31,7 @@ public struct PeerTimers<Jitter: JitterSource> {
         var isInitiator: Bool
     }
 
-    private var jitter: Jitter
+    private var jitter: any JitterSource
 
     // Deadlines of the five timers; nil while a timer is not armed.
     private var retransmitHandshakeAt: MonotonicTime?
@@ -42,7 +46,7 @@ public struct PeerTimers<Jitter: JitterSource> {
     private var sentLastMinuteHandshake = false
     public private(set) var persistentKeepaliveInterval: Duration?
 
-    public init(jitter: Jitter) {
+    public init(jitter: any JitterSource = SystemJitter()) {
         self.jitter = jitter
     }
 
@@ -56,7 +60,8 @@ public struct PeerTimers<Jitter: JitterSource> {
         return keepKeyFreshAfterSending(at: now, sendCounter: sendCounter)
     }
 
-    /// A transport packet carrying data arrived and authenticated.
+    /// A transport packet carrying data arrived and authenticated. More data while a
+    /// keepalive is pending does not postpone it: that one keepalive answers all of it.
     public mutating func dataReceived(at now: MonotonicTime) -> TimerActions {
         if sendKeepaliveAt == nil {
             sendKeepaliveAt = now + Constants.keepaliveTimeout
@@ -216,13 +221,5 @@ public struct PeerTimers<Jitter: JitterSource> {
         guard let due = deadline, due <= now else { return false }
         deadline = nil
         return true
-    }
-}
-
-extension PeerTimers: Sendable where Jitter: Sendable {}
-
-extension PeerTimers where Jitter == SystemJitter {
-    public init() {
-        self.init(jitter: SystemJitter())
     }
 }
