@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(name: "HorizonCryptoBench", dependencies: ["HorizonCore", "HorizonCrypto", "HorizonWireGuard"]),
 
         // Layer 3
-        .target(name: "HorizonDevice", dependencies: ["HorizonCore", "HorizonWireGuard"]),
+        .target(name: "HorizonDevice", dependencies: ["HorizonCore", "HorizonCrypto", "HorizonWireGuard", "HorizonTUN", "HorizonUDP"]),
 
         // Layer 4
         .target(

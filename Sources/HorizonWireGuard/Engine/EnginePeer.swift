@@ -24,7 +24,7 @@ public final class EnginePeer: Sendable, CustomStringConvertible {
 struct PeerState: Sendable {
     /// nil while the device has no private key: no handshake is possible.
     var handshake: PeerHandshake?
-    var timers: PeerTimers<RandomSource>
+    var timers: PeerTimers
     var keypairs = KeypairSet()
     var endpoint: PeerEndpoint?
     var staged = StagedPackets()
