@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "HorizonNode",
             dependencies: [
-                "HorizonCore", "HorizonCrypto", "HorizonProtocol",
+                "HorizonCore", "HorizonCrypto", "HorizonProtocol", "HorizonDevice",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -87,6 +87,7 @@ let package = Package(
         .target(name: "HorizonNetnsKit", dependencies: ["HorizonTUN", "CHorizonLinux"]),
         .testTarget(name: "HorizonTUNTests", dependencies: ["HorizonTUN", "HorizonNetnsKit"]),
         .testTarget(name: "HorizonUDPTests", dependencies: ["HorizonUDP", "HorizonCore"]),
+        .testTarget(name: "HorizonTunnelTests", dependencies: ["HorizonNode", "HorizonDevice", "HorizonCore", "HorizonNetnsKit"]),
         .testTarget(name: "HorizonUAPIServerTests", dependencies: ["HorizonDevice", "HorizonCore", "HorizonNetnsKit"]),
         // Not a test: prints TUN and UDP batching/offload throughput (see its --help).
         .executableTarget(name: "HorizonIOBench", dependencies: ["HorizonTUN", "HorizonUDP", "HorizonCore", "HorizonNetnsKit"]),
