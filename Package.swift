@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "horizon", targets: ["HorizonCLI"]),
+        .executable(name: "horizon-wg", targets: ["HorizonWGCLI"]),
         // Libraries exist for the Fuzz/ package, which links the parsers it exercises.
         .library(name: "HorizonCore", targets: ["HorizonCore"]),
         .library(name: "HorizonTUN", targets: ["HorizonTUN"]),
@@ -71,6 +72,15 @@ let package = Package(
             name: "HorizonCLI",
             dependencies: [
                 "HorizonCore", "HorizonCrypto", "HorizonNode",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // The wireguard-go drop-in: `horizon-wg [-f] INTERFACE`, driven by wg(8) and wg-quick(8).
+        .executableTarget(
+            name: "HorizonWGCLI",
+            dependencies: [
+                "HorizonCore", "HorizonDevice", "HorizonNode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
