@@ -10,17 +10,18 @@ enum PolicyRoutingTable {
 
     static func choose(for config: WireGuardConfig) throws(TunnelError) -> UInt32 {
         if let mark = config.interface.fwMark { return mark }
-        for table in first..<(first + searchLimit) where try isEmpty(table) {
+        for table in first..<(first + searchLimit) where isEmpty(table) {
             return table
         }
         throw TunnelError("no free routing table in \(first)..<\(first + searchLimit) for the default route — set FwMark in [Interface]")
     }
 
-    private static func isEmpty(_ table: UInt32) throws(TunnelError) -> Bool {
-        for family in ["-4", "-6"] {
-            let routes = try SystemTool.ip([family, "route", "show", "table", String(table)])
-            if routes.contains(where: { !$0.isWhitespace }) { return false }
+    /// `ip route show table N` fails ("FIB table does not exist") for a table that was
+    /// never used: that counts as empty, as it does for wg-quick.
+    private static func isEmpty(_ table: UInt32) -> Bool {
+        ["-4", "-6"].allSatisfy { family in
+            let routes = (try? SystemTool.ip([family, "route", "show", "table", String(table)])) ?? ""
+            return routes.allSatisfy(\.isWhitespace)
         }
-        return true
     }
 }
