@@ -30,7 +30,7 @@ enum BackgroundLaunch {
             posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0)
         }
         // dup2 clears close-on-exec on fd 3 only if the source differs from 3.
-        let source = ends[1] == 3 ? fcntl(ends[1], F_DUPFD, 10) : ends[1]
+        let source = ends[1] == 3 ? fcntl(ends[1], F_DUPFD_CLOEXEC, 10) : ends[1]
         posix_spawn_file_actions_adddup2(&actions, source, 3)
         posix_spawnattr_setflags(&attributes, spawnSetSID)
 
@@ -44,7 +44,7 @@ enum BackgroundLaunch {
         if source != ends[1] { close(source) }
         guard status == 0 else { return fail("cannot start the background process: \(String(cString: strerror(status)))") }
 
-        let report = readAll(ends[0]).trimmingCharacters()
+        let report = readLine(ends[0]).trimmingCharacters()
         if report == ReadinessPipe.readyMessage { return 0 }
         var exitStatus: Int32 = 0
         waitpid(pid, &exitStatus, 0)
@@ -57,16 +57,17 @@ enum BackgroundLaunch {
         return 1
     }
 
-    private static func readAll(_ descriptor: Int32) -> String {
+    /// The report: up to the first newline, or whatever came before the pipe closed.
+    private static func readLine(_ descriptor: Int32) -> String {
         var data: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
+        while !data.contains(UInt8(ascii: "\n")) {
             let count = read(descriptor, &buffer, buffer.count)
             if count < 0, errno == EINTR { continue }
             guard count > 0 else { break }
             data += buffer[..<count]
         }
-        return String(decoding: data, as: UTF8.self)
+        return String(decoding: data.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
     }
 
     private static func environ(adding entry: String) -> [String] {
