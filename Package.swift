@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "HorizonCryptoTests", dependencies: ["HorizonCrypto", "HorizonCore"]),
         .testTarget(name: "HorizonWireGuardTests", dependencies: ["HorizonCore", "HorizonCrypto", "HorizonWireGuard", "HorizonTestKit"]),
         .testTarget(name: "HorizonNodeTests", dependencies: ["HorizonNode", "HorizonCore"]),
-        .testTarget(name: "HorizonDeviceTests", dependencies: ["HorizonDevice", "HorizonCore"]),
+        .testTarget(name: "HorizonDeviceTests", dependencies: ["HorizonDevice", "HorizonCore", "HorizonCrypto", "HorizonWireGuard", "HorizonNetnsKit"]),
         .testTarget(name: "ArchitectureTests"),
         // Root-only fixtures (network namespaces, a TUN-to-TUN relay) for the I/O tests and benchmark.
         .target(name: "HorizonNetnsKit", dependencies: ["HorizonTUN", "CHorizonLinux"]),
