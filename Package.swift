@@ -89,6 +89,8 @@ let package = Package(
         .testTarget(name: "HorizonUDPTests", dependencies: ["HorizonUDP", "HorizonCore"]),
         // Not a test: prints TUN and UDP batching/offload throughput (see its --help).
         .executableTarget(name: "HorizonIOBench", dependencies: ["HorizonTUN", "HorizonUDP", "HorizonCore", "HorizonNetnsKit"]),
+        // Not a test: brings one Device up from a config file for iperf3 measurements (bench/).
+        .executableTarget(name: "HorizonDeviceBench", dependencies: ["HorizonDevice", "HorizonCore"]),
     ]
 )
 
