@@ -4,8 +4,9 @@ import HorizonCrypto
 import HorizonDevice
 import HorizonNetnsKit
 
-/// Two network namespaces joined by a veth pair, each holding a `Device` whose TUN has
-/// tunnel addresses, configured as each other's peer. Everything is removed by `close()`
+/// Two network namespaces joined by a veth pair, each holding a WireGuard interface with
+/// tunnel addresses, configured as each other's peer: a is a Horizon `Device`; b is one
+/// too, or a wireguard-go process configured with `wg`. Everything is removed by `close()`
 /// (and the namespaces by their own deinit if a test fails before that).
 ///
 /// Underlay: 10.77.0.1/24 and fd77::1/64 (a), 10.77.0.2/24 and fd77::2/64 (b).
@@ -13,7 +14,8 @@ import HorizonNetnsKit
 final class DevicePair: @unchecked Sendable {
     struct Side {
         let namespace: NetworkNamespace
-        let device: Device
+        /// nil for the wireguard-go side.
+        let device: Device!
         let privateKey: PrivateKey
         let underlay4: String
         let underlay6: String
@@ -29,29 +31,45 @@ final class DevicePair: @unchecked Sendable {
     /// - Parameters:
     ///   - outerIPv6: peers reach each other over the IPv6 underlay instead of IPv4.
     ///   - aKnowsB: a is given b's endpoint; otherwise a learns it when b writes first.
-    init(outerIPv6: Bool = false, aKnowsB: Bool = true, mtu: Int = 1420) throws {
+    private let wireguardGo: WireGuardGoProcess?
+
+    init(outerIPv6: Bool = false, aKnowsB: Bool = true, mtu: Int = 1420, peerIsWireGuardGo: Bool = false) throws {
         let nsA = try NetworkNamespace(prefix: "hzdv")
         let nsB = try NetworkNamespace(prefix: "hzdv")
         try Command.run(["ip", "link", "add", "hzdv-a", "netns", nsA.name, "type", "veth", "peer", "name", "hzdv-b", "netns", nsB.name])
-        a = try Self.side(nsA, veth: "hzdv-a", host: 1, mtu: mtu)
-        b = try Self.side(nsB, veth: "hzdv-b", host: 2, mtu: mtu)
+        a = try Self.side(nsA, veth: "hzdv-a", host: 1, mtu: mtu) { try nsA.run { try Device(options: DeviceOptions(interfaceName: "hzdv%d", mtu: mtu)) } }
+        var process: WireGuardGoProcess?
+        b = try Self.side(nsB, veth: "hzdv-b", host: 2, mtu: mtu) {
+            guard peerIsWireGuardGo else { return try nsB.run { try Device(options: DeviceOptions(interfaceName: "hzdv%d", mtu: mtu)) } }
+            process = try WireGuardGoProcess(namespace: nsB)
+            return nil
+        }
+        wireguardGo = process
         try configure(a, peer: b, endpoint: aKnowsB, outerIPv6: outerIPv6)
         try configure(b, peer: a, endpoint: true, outerIPv6: outerIPv6)
     }
 
-    private static func side(_ ns: NetworkNamespace, veth: String, host: Int, mtu: Int) throws -> Side {
+    private static func side(_ ns: NetworkNamespace, veth: String, host: Int, mtu: Int, make: () throws -> Device?) throws -> Side {
         try ns.ip("addr", "add", "10.77.0.\(host)/24", "dev", veth)
         try ns.ip("addr", "add", "fd77::\(host)/64", "dev", veth, "nodad")
         try ns.ip("link", "set", veth, "up")
-        let device = try ns.run { try Device(options: DeviceOptions(interfaceName: "hzdv%d", mtu: mtu)) }
-        try ns.ip("addr", "add", "10.78.0.\(host)/24", "dev", device.interfaceName)
-        try ns.ip("addr", "add", "fd78::\(host)/64", "dev", device.interfaceName, "nodad")
-        try ns.ip("link", "set", device.interfaceName, "up")
+        let device = try make()
+        let name = device?.interfaceName ?? WireGuardGoProcess.interfaceName
+        try ns.ip("link", "set", name, "mtu", "\(mtu)")
+        try ns.ip("addr", "add", "10.78.0.\(host)/24", "dev", name)
+        try ns.ip("addr", "add", "fd78::\(host)/64", "dev", name, "nodad")
+        try ns.ip("link", "set", name, "up")
         return Side(namespace: ns, device: device, privateKey: X25519.generatePrivateKey(),
                     underlay4: "10.77.0.\(host)", underlay6: "fd77::\(host)", tunnel4: "10.78.0.\(host)", tunnel6: "fd78::\(host)")
     }
 
     private func configure(_ side: Side, peer: Side, endpoint: Bool, outerIPv6: Bool) throws {
+        guard side.device != nil else {
+            let address = outerIPv6 ? "[\(peer.underlay6)]" : peer.underlay4
+            try wireguardGo?.configure(privateKey: side.privateKey, port: Self.port, peer: peer.publicKey,
+                                       allowedIPs: "\(peer.tunnel4)/32,\(peer.tunnel6)/128", endpoint: endpoint ? "\(address):\(Self.port)" : nil)
+            return
+        }
         var operations: [UAPISetOperation] = [
             .privateKey(side.privateKey), .listenPort(Self.port), .peer(peer.publicKey),
             .allowedIP(IPPrefix("\(peer.tunnel4)/32")!), .allowedIP(IPPrefix("\(peer.tunnel6)/128")!),
@@ -65,13 +83,14 @@ final class DevicePair: @unchecked Sendable {
 
     /// Applies inside the side's namespace (a rebind creates sockets there).
     func apply(_ operations: [UAPISetOperation], on side: Side) throws {
-        let device = side.device
+        guard let device = side.device else { return }
         if let error = try side.namespace.run({ device.apply(operations) }) { throw error }
     }
 
     func close() {
-        a.device.close()
-        b.device.close()
+        a.device?.close()
+        b.device?.close()
+        wireguardGo?.stop()
         a.namespace.remove()
         b.namespace.remove()
     }

@@ -78,7 +78,7 @@ extension DeviceTunnelTests {
     @Test func interfaceDeletionClosesTheDevice() throws {
         let pair = try DevicePair()
         defer { pair.close() }
-        let device = pair.a.device
+        let device: Device = pair.a.device
         try pair.a.namespace.ip("link", "del", device.interfaceName)
         let reason = Reason()
         let done = DispatchSemaphore(value: 0)
