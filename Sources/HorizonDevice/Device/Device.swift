@@ -9,7 +9,8 @@ import Synchronization
 
 /// A WireGuard interface: a TUN device, the UDP sockets of the listen port, and the
 /// `WireGuardEngine`, moved by three kinds of dedicated threads doing blocking, batched
-/// syscalls over preallocated buffers (docs/ARCHITECTURE.md, "The device"):
+/// syscalls over preallocated buffers, handing work between them only through the
+/// engine's per-peer state and a bounded handshake queue:
 ///
 /// - transmit: TUN read (TSO superpackets split) → allowed-IPs route → seal in place →
 ///   `sendmmsg` with UDP GSO;
@@ -17,10 +18,15 @@ import Synchronization
 ///   source check → TCP coalescing → TUN write; handshake messages are queued for
 /// - handshake: handshake messages, timers, keepalives and staged packets.
 ///
+/// Locking: the packet threads take a peer's lock (and a session half's lock) once per run
+/// of packets for that peer, never a device-wide lock per packet; routing is an immutable
+/// snapshot swapped by `apply`, read once per batch.
+///
 /// Configuration is `wg`'s: `apply` takes UAPI set operations, `snapshot` answers `get`.
 /// Addresses and routes are the caller's business. Sockets are created in the network
 /// namespace of the thread calling `init` or `apply` (the threads inherit the namespace
-/// of the thread that called `init`).
+/// of the thread that called `init`). Call `close()` when done: the threads keep the
+/// device alive until then.
 public final class Device: @unchecked Sendable {
     let engine: WireGuardEngine
     let tun: TUNDevice

@@ -12,6 +12,19 @@ public struct DeviceCounters: Sendable, Equatable {
     public var rxBytes: UInt64 = 0
     public var keepalivesReceived: UInt64 = 0
 
+    // Batching: how much each syscall carried (packets per batch is what offloads buy).
+    /// TUN read batches processed, and the superpackets (TSO/USO) among the reads.
+    public var tunReadBatches: UInt64 = 0
+    public var tunSuperpacketsRead: UInt64 = 0
+    /// TUN writes made (each a packet or a coalesced superpacket).
+    public var tunWrites: UInt64 = 0
+    /// `sendmmsg` calls and the messages they carried (a GSO message holds many datagrams).
+    public var udpSendCalls: UInt64 = 0
+    public var udpSendMessages: UInt64 = 0
+    /// `recvmmsg` calls and the messages they returned (a GRO message holds many datagrams).
+    public var udpReceiveCalls: UInt64 = 0
+    public var udpReceiveMessages: UInt64 = 0
+
     // Outgoing drops
     /// No peer's allowed IPs contain the destination.
     public var droppedNoRoute: UInt64 = 0
@@ -50,6 +63,9 @@ public struct DeviceCounters: Sendable, Equatable {
         txPackets &+= d.txPackets; txBytes &+= d.txBytes
         rxPackets &+= d.rxPackets; rxBytes &+= d.rxBytes
         keepalivesReceived &+= d.keepalivesReceived
+        tunReadBatches &+= d.tunReadBatches; tunSuperpacketsRead &+= d.tunSuperpacketsRead; tunWrites &+= d.tunWrites
+        udpSendCalls &+= d.udpSendCalls; udpSendMessages &+= d.udpSendMessages
+        udpReceiveCalls &+= d.udpReceiveCalls; udpReceiveMessages &+= d.udpReceiveMessages
         droppedNoRoute &+= d.droppedNoRoute; droppedNoEndpoint &+= d.droppedNoEndpoint
         droppedSendFailed &+= d.droppedSendFailed; droppedTUNMalformed &+= d.droppedTUNMalformed
         droppedBadMAC &+= d.droppedBadMAC; droppedReplay &+= d.droppedReplay; droppedNoKey &+= d.droppedNoKey

@@ -72,6 +72,8 @@ final class HandshakeLoop {
                 }
                 let result = udp.send(sendBatch)
                 delta.droppedSendFailed &+= UInt64(result.dropped)
+                delta.udpSendCalls &+= UInt64(result.syscalls)
+                delta.udpSendMessages &+= UInt64(result.messages)
             }
             start += chunk.count
         }

@@ -64,6 +64,9 @@ final class ReceiveLoop {
         }
         let written = device.tun.write(coalescer)
         counts.droppedTUNWrite &+= UInt64(written.failures)
+        counts.tunWrites &+= UInt64(written.writes)
+        counts.udpReceiveCalls &+= 1
+        counts.udpReceiveMessages &+= UInt64(batch.messageCount)
     }
 
     /// Opens a run of transport datagrams for one receiver index.

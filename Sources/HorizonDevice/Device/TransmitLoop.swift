@@ -15,18 +15,22 @@ import HorizonWireGuard
 final class TransmitLoop {
     /// Room after a packet for padding (< 16) and the tag (16), rounded up.
     static let slack = 64
+    /// `routes` entries that are not peer indices.
+    private static let noRoute: Int32 = -1
+    private static let oversize: Int32 = -2
 
     private let device: Device
     private let reader = TUNBatchReader()
     private var batch: PacketBatch
     private var sendBatch: UDPSendBatch
-    /// Per packet of the batch: its peer id, or -1 when nothing routes it.
+    /// Per packet of the batch: its peer index, `noRoute` or `oversize`.
     private var routes: UnsafeMutablePointer<Int32>
     private var padded: UnsafeMutablePointer<Int>
     private var mtu: Int
     private var nextMTUCheck = MonotonicTime.zero
     private var dropsSeen = 0
     private var tooBigSeen = 0
+    private var superpacketsSeen = 0
     private var counts = DeviceCounters()
 
     init(device: Device, mtu: Int) {
@@ -70,6 +74,9 @@ final class TransmitLoop {
             let drops = reader.droppedMalformed + reader.droppedNoRoom + reader.droppedUnsupported
             counts.droppedTUNMalformed &+= UInt64(drops - dropsSeen)
             dropsSeen = drops
+            counts.tunReadBatches &+= 1
+            counts.tunSuperpacketsRead &+= UInt64(reader.superpackets - superpacketsSeen)
+            superpacketsSeen = reader.superpackets
             device.addCounters(counts)
             counts = DeviceCounters()
         }
@@ -80,14 +87,21 @@ final class TransmitLoop {
     private func transmit(count n: Int, now: MonotonicTime) {
         let table = device.routing.withLock { $0 }
         for i in 0..<n {
-            routes[i] = table.allowedIPs.lookup(destinationOf: UnsafeRawBufferPointer(batch.packet(i))).map { Int32($0.rawValue) } ?? -1
+            // Padding and the tag must fit behind the packet in its slot.
+            guard batch.length(i) + Self.slack / 2 <= batch.capacity else {
+                routes[i] = Self.oversize
+                continue
+            }
+            routes[i] = table.allowedIPs.lookup(destinationOf: UnsafeRawBufferPointer(batch.packet(i))).map { Int32($0.rawValue) } ?? Self.noRoute
         }
         sendBatch.removeAll()
         var i = 0
         while i < n {
             var j = i + 1
             while j < n, routes[j] == routes[i] { j += 1 }
-            if routes[i] < 0 {
+            if routes[i] == Self.oversize {
+                counts.droppedTUNMalformed &+= UInt64(j - i)
+            } else if routes[i] == Self.noRoute {
                 counts.droppedNoRoute &+= UInt64(j - i)
             } else if let peer = table.peer(PeerIndex(UInt32(routes[i]))) {
                 transmit(run: i..<j, to: peer, now: now)
@@ -103,6 +117,8 @@ final class TransmitLoop {
         }
         let result = udp.send(sendBatch)
         counts.droppedSendFailed &+= UInt64(result.dropped)
+        counts.udpSendCalls &+= UInt64(result.syscalls)
+        counts.udpSendMessages &+= UInt64(result.messages)
         if result.dropped > 0, result.lastErrno == EMSGSIZE || result.lastErrno == EINVAL {
             // Segments bigger than the path allows (a large MTU): send datagrams one by one
             // from now on and let the kernel fragment them.

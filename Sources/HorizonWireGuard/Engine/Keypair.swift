@@ -32,9 +32,18 @@ public final class Keypair: Sendable, CustomStringConvertible {
     /// Reserves `count` consecutive send counters and returns the first, or nil when they
     /// would reach REJECT_AFTER_MESSAGES: the session may not send any more.
     public func reserveCounters(_ count: Int) -> UInt64? {
-        let first = nextSendCounter.add(UInt64(count), ordering: .relaxed).oldValue
-        guard first <= ProtocolConstants.rejectAfterMessages - UInt64(count) else { return nil }
-        return first
+        // Compare-and-swap rather than add: a refused reservation must not move the
+        // counter, or repeated refusals could wrap it around and reuse nonces.
+        var first = nextSendCounter.load(ordering: .relaxed)
+        while true {
+            guard UInt64(count) <= ProtocolConstants.rejectAfterMessages, first <= ProtocolConstants.rejectAfterMessages - UInt64(count) else {
+                return nil
+            }
+            let (exchanged, current) = nextSendCounter.compareExchange(
+                expected: first, desired: first + UInt64(count), ordering: .relaxed)
+            if exchanged { return first }
+            first = current
+        }
     }
 
     /// The next counter a send would use.
