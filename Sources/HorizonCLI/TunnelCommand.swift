@@ -9,11 +9,11 @@ struct TunnelCommand: ParsableCommand {
         commandName: "tunnel",
         abstract: "Run a WireGuard tunnel from a wg-quick configuration file, in the foreground.",
         discussion: """
-            Creates the interface, applies the file's keys and peers, assigns its addresses and MTU,
-            brings it up and adds a route per allowed IP. A default route (0.0.0.0/0 or ::/0) goes
-            through a policy-routing table marked with the tunnel's fwmark, as wg-quick does it.
-            `wg show` and `wg set` work on the interface while it runs. Ctrl-C or SIGTERM removes
-            everything the command added. DNS and Pre/PostUp/Down hooks are not applied.
+            Creates the interface, applies the file's keys and peers, assigns its addresses and MTU, \
+            brings it up and adds a route per allowed IP. A default route (0.0.0.0/0 or ::/0) goes \
+            through a policy-routing table marked with the tunnel's fwmark, as wg-quick does it. \
+            `wg show` and `wg set` work on the interface while it runs. Ctrl-C or SIGTERM removes \
+            everything the command added. DNS and Pre/PostUp/Down hooks are not applied. \
             Needs root (or CAP_NET_ADMIN).
             """
     )

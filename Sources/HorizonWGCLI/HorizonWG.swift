@@ -11,13 +11,13 @@ struct HorizonWG: ParsableCommand {
         commandName: "horizon-wg",
         abstract: "Userspace WireGuard daemon (Horizon), a drop-in for wireguard-go.",
         discussion: """
-            Creates INTERFACE and serves its UAPI socket /var/run/wireguard/INTERFACE.sock for wg(8).
-            Without --foreground it starts itself in the background and exits 0 once the interface
-            and socket exist (non-zero with the reason otherwise). It stops, removing both, on
+            Creates INTERFACE and serves its UAPI socket /var/run/wireguard/INTERFACE.sock for wg(8). \
+            Without --foreground it starts itself in the background and exits 0 once the interface \
+            and socket exist (non-zero with the reason otherwise). It stops, removing both, on \
             SIGTERM/SIGINT or when the interface is deleted (ip link del INTERFACE).
 
             With wg-quick: WG_QUICK_USERSPACE_IMPLEMENTATION=horizon-wg wg-quick up wg0
-            Environment: LOG_LEVEL=verbose|error|silent (default error); WG_PROCESS_FOREGROUND=1
+            Environment: LOG_LEVEL=verbose|error|silent (default error); WG_PROCESS_FOREGROUND=1 \
             is the same as --foreground.
             """,
         version: "horizon-wg \(HorizonVersion.current) (Horizon, wireguard-go compatible)"
