@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "horizon", targets: ["HorizonCLI"]),
+        .executable(name: "horizon-wg", targets: ["HorizonWGCLI"]),
         // Libraries exist for the Fuzz/ package, which links the parsers it exercises.
         .library(name: "HorizonCore", targets: ["HorizonCore"]),
         .library(name: "HorizonTUN", targets: ["HorizonTUN"]),
@@ -55,13 +56,13 @@ let package = Package(
         .executableTarget(name: "HorizonCryptoBench", dependencies: ["HorizonCore", "HorizonCrypto", "HorizonWireGuard"]),
 
         // Layer 3
-        .target(name: "HorizonDevice", dependencies: ["HorizonCore", "HorizonWireGuard"]),
+        .target(name: "HorizonDevice", dependencies: ["HorizonCore", "HorizonCrypto", "HorizonWireGuard", "HorizonTUN", "HorizonUDP"]),
 
         // Layer 4
         .target(
             name: "HorizonNode",
             dependencies: [
-                "HorizonCore", "HorizonCrypto", "HorizonProtocol",
+                "HorizonCore", "HorizonCrypto", "HorizonProtocol", "HorizonDevice",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -75,20 +76,33 @@ let package = Package(
             ]
         ),
 
+        // The wireguard-go drop-in: `horizon-wg [-f] INTERFACE`, driven by wg(8) and wg-quick(8).
+        .executableTarget(
+            name: "HorizonWGCLI",
+            dependencies: [
+                "HorizonCore", "HorizonDevice", "HorizonNode",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
         // Test support and tests
         .target(name: "HorizonTestKit", dependencies: ["HorizonCore"]),
         .testTarget(name: "HorizonCoreTests", dependencies: ["HorizonCore"]),
         .testTarget(name: "HorizonCryptoTests", dependencies: ["HorizonCrypto", "HorizonCore"]),
         .testTarget(name: "HorizonWireGuardTests", dependencies: ["HorizonCore", "HorizonCrypto", "HorizonWireGuard", "HorizonTestKit"]),
         .testTarget(name: "HorizonNodeTests", dependencies: ["HorizonNode", "HorizonCore"]),
-        .testTarget(name: "HorizonDeviceTests", dependencies: ["HorizonDevice", "HorizonCore", "HorizonTestKit"]),
+        .testTarget(name: "HorizonDeviceTests", dependencies: ["HorizonDevice", "HorizonCore", "HorizonCrypto", "HorizonWireGuard", "HorizonNetnsKit", "HorizonTestKit"]),
         .testTarget(name: "ArchitectureTests"),
         // Root-only fixtures (network namespaces, a TUN-to-TUN relay) for the I/O tests and benchmark.
         .target(name: "HorizonNetnsKit", dependencies: ["HorizonTUN", "CHorizonLinux"]),
         .testTarget(name: "HorizonTUNTests", dependencies: ["HorizonTUN", "HorizonNetnsKit"]),
         .testTarget(name: "HorizonUDPTests", dependencies: ["HorizonUDP", "HorizonCore"]),
+        .testTarget(name: "HorizonTunnelTests", dependencies: ["HorizonNode", "HorizonDevice", "HorizonCore", "HorizonNetnsKit"]),
+        .testTarget(name: "HorizonUAPIServerTests", dependencies: ["HorizonDevice", "HorizonCore", "HorizonNetnsKit"]),
         // Not a test: prints TUN and UDP batching/offload throughput (see its --help).
         .executableTarget(name: "HorizonIOBench", dependencies: ["HorizonTUN", "HorizonUDP", "HorizonCore", "HorizonNetnsKit"]),
+        // Not a test: brings one Device up from a config file for iperf3 measurements (bench/).
+        .executableTarget(name: "HorizonDeviceBench", dependencies: ["HorizonDevice", "HorizonCore"]),
     ]
 )
 

@@ -27,6 +27,15 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "FuzzEngineReceive",
+            dependencies: [
+                "CLibFuzzer",
+                .product(name: "HorizonCore", package: "Horizon"),
+                .product(name: "HorizonCrypto", package: "Horizon"),
+                .product(name: "HorizonWireGuard", package: "Horizon"),
+            ]
+        ),
+        .executableTarget(
             name: "FuzzWireGuardConfig",
             dependencies: ["CLibFuzzer", .product(name: "HorizonDevice", package: "Horizon")]
         ),

@@ -7,6 +7,6 @@ struct Horizon: ParsableCommand {
         commandName: "horizon",
         abstract: "Horizon peer-to-peer VPN node: WireGuard-compatible tunnels, gateways and virtual LANs.",
         version: HorizonVersion.current,
-        subcommands: [GenKey.self, PubKey.self]
+        subcommands: [GenKey.self, PubKey.self, TunnelCommand.self]
     )
 }

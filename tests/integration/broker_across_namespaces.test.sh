@@ -3,8 +3,8 @@
 # every multi-host test builds on (broker, servers, clients each in their own namespace).
 source "$(dirname "$0")/lib.sh"
 
-broker_ns=$(make_netns hzit-brk)
-client_ns=$(make_netns hzit-cli)
+make_netns broker_ns hzit-brk
+make_netns client_ns hzit-cli
 link_netns "$broker_ns" 10.231.0.1/24 "$client_ns" 10.231.0.2/24
 
 export HORIZON_DATA_DIR=$TEST_TMP/data HORIZON_ADMIN_PASSWORD=correct-horse-battery

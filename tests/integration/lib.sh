@@ -31,13 +31,15 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# make_netns NAME: a fresh namespace with loopback up (name gets a per-run suffix).
+# make_netns VAR PREFIX: a fresh namespace with loopback up, named PREFIX-<pid>, its name in
+# VAR. It sets a variable instead of printing, because inside $(...) the registration for
+# cleanup would be lost with the subshell.
 make_netns() {
-  local ns="$1-$$"
+  local ns="$2-$$"
   ip netns add "$ns"
   _netns+=("$ns")
   ip -n "$ns" link set lo up
-  echo "$ns"
+  printf -v "$1" '%s' "$ns"
 }
 
 # link_netns NS_A ADDR_A NS_B ADDR_B: a veth pair between two namespaces, addresses in CIDR form.

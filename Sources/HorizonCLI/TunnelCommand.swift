@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import HorizonNode
+
+/// `horizon tunnel --config FILE`: a WireGuard interface from a wg-quick file, in the
+/// foreground, torn down on Ctrl-C or SIGTERM.
+struct TunnelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tunnel",
+        abstract: "Run a WireGuard tunnel from a wg-quick configuration file, in the foreground.",
+        discussion: """
+            Creates the interface, applies the file's keys and peers, assigns its addresses and MTU, \
+            brings it up and adds a route per allowed IP. A default route (0.0.0.0/0 or ::/0) goes \
+            through a policy-routing table marked with the tunnel's fwmark, as wg-quick does it. \
+            `wg show` and `wg set` work on the interface while it runs. Ctrl-C or SIGTERM removes \
+            everything the command added. DNS and Pre/PostUp/Down hooks are not applied. \
+            Needs root (or CAP_NET_ADMIN).
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The wg-quick configuration file.", valueName: "file"))
+    var config: String
+
+    @Option(name: .long, help: ArgumentHelp("Interface name (default: the file's name without .conf).", valueName: "name"))
+    var interface: String?
+
+    func run() throws {
+        TerminationSignals.install()
+        let tunnel: Tunnel
+        do {
+            tunnel = try Tunnel(configPath: config, interfaceName: interface) { message in
+                Self.printError("warning: \(message)")
+            }
+        } catch {
+            throw CLIError(error.description)
+        }
+        for warning in tunnel.warnings { Self.printError("warning: \(warning)") }
+        // Written unbuffered: whoever started us may be waiting for this line.
+        Self.write(tunnel.statusLine, to: .standardOutput)
+
+        let reason = tunnel.waitForShutdown()
+        let failures = tunnel.stop(interfaceDeleted: reason == .interfaceDeleted)
+        for failure in failures { Self.printError("warning: could not undo: \(failure)") }
+        if reason == .interfaceDeleted {
+            throw CLIError("interface \(tunnel.interfaceName) was deleted; tunnel stopped")
+        }
+        guard failures.isEmpty else { throw ExitCode.failure }
+        Self.write("\(tunnel.interfaceName) down", to: .standardOutput)
+    }
+
+    private static func printError(_ line: String) {
+        write(line, to: .standardError)
+    }
+
+    private static func write(_ line: String, to handle: FileHandle) {
+        handle.write(Data((line + "\n").utf8))
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// Applies `NetworkChange`s and remembers how to undo each one that took effect, so a
+/// failed start or a shutdown reverts exactly what this process did, newest first.
+public final class NetworkJournal {
+    private enum Undo {
+        case ip([String], vanishesWithLink: Bool)
+        case sysctl(String, previous: String)
+    }
+
+    private var undoSteps: [Undo] = []
+    private let sysctlRoot: String
+
+    /// - Parameter sysctlRoot: where kernel settings live; tests point it elsewhere.
+    public init(sysctlRoot: String = "/proc/sys") {
+        self.sysctlRoot = sysctlRoot
+    }
+
+    public func apply(_ change: NetworkChange) throws(TunnelError) {
+        if let commands = change.ipCommands {
+            try SystemTool.ip(commands.apply)
+            if let undo = commands.undo { undoSteps.append(.ip(undo, vanishesWithLink: change.vanishesWithLink)) }
+        } else if case .sysctl(let key, let value) = change {
+            let previous = try readSysctl(key)
+            // Nothing to undo when it already had the value: it was not ours to change.
+            guard previous != value else { return }
+            try writeSysctl(key, value)
+            undoSteps.append(.sysctl(key, previous: previous))
+        }
+    }
+
+    /// Reverts every applied change, newest first, carrying on past failures; returns
+    /// what could not be undone so the caller can say so.
+    /// - Parameter linkGone: the interface was deleted, taking its addresses and routes.
+    public func undoAll(linkGone: Bool = false) -> [TunnelError] {
+        var failures: [TunnelError] = []
+        while let step = undoSteps.popLast() {
+            do {
+                switch step {
+                case .ip(_, vanishesWithLink: true) where linkGone: break
+                case .ip(let arguments, _): try SystemTool.ip(arguments)
+                case .sysctl(let key, let previous): try writeSysctl(key, previous)
+                }
+            } catch {
+                failures.append(error)
+            }
+        }
+        return failures
+    }
+
+    private func path(_ key: String) -> String { "\(sysctlRoot)/\(key)" }
+
+    private func readSysctl(_ key: String) throws(TunnelError) -> String {
+        guard let text = try? String(contentsOfFile: path(key), encoding: .utf8) else {
+            throw TunnelError("cannot read \(path(key))")
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private func writeSysctl(_ key: String, _ value: String) throws(TunnelError) {
+        guard let handle = FileHandle(forWritingAtPath: path(key)) else {
+            throw TunnelError("cannot write \(path(key)) — run as root")
+        }
+        defer { try? handle.close() }
+        do {
+            try handle.write(contentsOf: Data((value + "\n").utf8))
+        } catch {
+            throw TunnelError("cannot write \(value) to \(path(key)): \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// Runs the host's network tools (iproute2's `ip`) to completion. A failure carries the
+/// command line and the tool's own message, which is usually what the user needs to see.
+enum SystemTool {
+    /// Where root's PATH finds iproute2 on Debian and friends, for callers whose PATH lacks sbin.
+    private static let fallbackDirectories = ["/usr/sbin", "/sbin", "/usr/bin", "/bin"]
+
+    /// Runs `ip ARGUMENTS` and returns its standard output.
+    @discardableResult
+    static func ip(_ arguments: [String]) throws(TunnelError) -> String {
+        try run("ip", arguments)
+    }
+
+    static func run(_ tool: String, _ arguments: [String]) throws(TunnelError) -> String {
+        let commandLine = ([tool] + arguments).joined(separator: " ")
+        guard let path = locate(tool) else {
+            throw TunnelError("cannot find `\(tool)` — install iproute2")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw TunnelError("cannot run `\(commandLine)`: \(error.localizedDescription)")
+        }
+        // Drain both pipes before waiting, so a chatty tool cannot block on a full pipe.
+        let standardError = DrainedPipe(errors)
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let message = standardError.text()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let detail = message.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw TunnelError("`\(commandLine)` failed: \(detail.isEmpty ? "exit status \(process.terminationStatus)" : detail)")
+        }
+        return text
+    }
+
+    private static func locate(_ tool: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":").map(String.init) ?? []
+        return (path + fallbackDirectories)
+            .map { "\($0)/\(tool)" }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+}
+
+/// Reads a pipe to its end on another thread.
+private final class DrainedPipe: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ pipe: Pipe) {
+        let handle = pipe.fileHandleForReading
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    /// Waits for the end of the stream; the semaphore orders the write before this read.
+    func text() -> String {
+        done.wait()
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import HorizonCore
+import HorizonDevice
+
+/// `horizon tunnel`: one WireGuard interface brought up from a wg-quick file and run in
+/// the foreground. Everything that can fail without side effects (reading and parsing the
+/// file, resolving endpoints, choosing a policy table) happens before the interface is
+/// created; after that, every host change goes through a `NetworkJournal`, so a failed
+/// start and `stop()` both undo exactly what was done.
+public final class Tunnel {
+    public let interfaceName: InterfaceName
+    /// What the file asks for that this command does not do, for the user to read.
+    public let warnings: [String]
+    private let config: WireGuardConfig
+    private let host: InterfaceHost
+    private let journal: NetworkJournal
+    private let policyTable: UInt32?
+
+    public static let defaultMTU = 1420
+
+    /// - Parameters:
+    ///   - interfaceName: nil names the interface after the file, as wg-quick does.
+    ///   - uapiDirectory: where the UAPI socket goes; nil is /var/run/wireguard.
+    ///   - reportError: told about failed UAPI requests while the tunnel runs.
+    public init(configPath: String, interfaceName: String? = nil, uapiDirectory: String? = nil,
+                reportError: @escaping @Sendable (String) -> Void = { _ in }) throws(TunnelError) {
+        let config = try Self.readConfig(at: configPath)
+        let name = if let interfaceName { try InterfaceName(interfaceName) } else { try InterfaceName(configPath: configPath) }
+        let policyTable = TunnelNetworkPlan.needsPolicyTable(config) ? try PolicyRoutingTable.choose(for: config) : nil
+        let operations = try ConfigOperations.operations(for: config, fwmark: policyTable)
+        let mtu = config.interface.mtu ?? Self.defaultMTU
+
+        host = try InterfaceHost(name: name, mtu: mtu, uapiDirectory: uapiDirectory ?? UAPIServer.defaultDirectory,
+                                 log: UAPIServer.Log(error: reportError))
+        journal = NetworkJournal()
+        self.config = config
+        self.interfaceName = name
+        self.policyTable = policyTable
+        warnings = UnsupportedSettings.warnings(for: config)
+        do throws(TunnelError) {
+            if let error = host.device.apply(operations) {
+                throw TunnelError("cannot configure \(name): \(error.message)")
+            }
+            let plan = TunnelNetworkPlan(config: config, interface: name.description, mtu: mtu, policyTable: policyTable)
+            for change in plan.changes { try journal.apply(change) }
+        } catch {
+            _ = journal.undoAll()
+            host.close()
+            throw error
+        }
+    }
+
+    /// One line saying what runs: interface, addresses, port, peers, socket.
+    public var statusLine: String {
+        let snapshot = host.device.snapshot()
+        let addresses = config.interface.addresses.map(\.description).joined(separator: ", ")
+        let peers = snapshot.peers.count == 1 ? "1 peer" : "\(snapshot.peers.count) peers"
+        var parts = ["\(interfaceName) up", addresses.isEmpty ? "no addresses" : addresses,
+                     "UDP port \(snapshot.listenPort)", peers]
+        if let table = policyTable { parts.append("default route via table \(table) (fwmark \(table))") }
+        parts.append("UAPI \(host.uapi.socketPath)")
+        return parts.joined(separator: "; ") + " — Ctrl-C or SIGTERM stops it"
+    }
+
+    public func waitForShutdown() -> ShutdownReason {
+        host.waitForShutdown()
+    }
+
+    /// Undoes the host changes (newest first), removes the UAPI socket and deletes the
+    /// interface. Returns what could not be undone.
+    public func stop(interfaceDeleted: Bool = false) -> [TunnelError] {
+        let failures = journal.undoAll(linkGone: interfaceDeleted)
+        host.close()
+        return failures
+    }
+
+    private static func readConfig(at path: String) throws(TunnelError) -> WireGuardConfig {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            let reason = (error as NSError).localizedFailureReason ?? error.localizedDescription
+            throw TunnelError("cannot read \(path): \(reason)")
+        }
+        do {
+            return try WireGuardConfig.parse(text, fileName: path)
+        } catch {
+            throw TunnelError(error.description)
+        }
+    }
+}
