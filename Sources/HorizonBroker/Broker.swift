@@ -1,7 +1,8 @@
 import Fluent
+import OpenAPIVapor
 import Vapor
 
-/// Assembles the broker: store, migrations, first admin, routes.
+/// Assembles the broker: store, migrations, first admin, middleware, the generated API.
 public enum Broker {
     /// Facts the operator must see once at start-up (e.g. a generated admin password).
     public struct StartupReport: Sendable {
@@ -12,16 +13,35 @@ public enum Broker {
     /// Configures `app` and migrates the store. Call before `execute()`/`startup()`.
     @discardableResult
     public static func configure(_ app: Application, _ config: BrokerConfiguration) async throws -> StartupReport {
-        try DatabaseSetup.configure(app, store: config.store)
-        try await app.autoMigrate()
-        let created = try await AdminBootstrap.ensureAdmin(on: app.db, password: config.initialAdminPassword)
-        try app.register(collection: HealthController(storeName: config.store.name))
+        let services = try await openStore(app, config)
+        let created = try await AdminBootstrap.ensureAdmin(services, on: app.db, password: config.initialAdminPassword)
+
+        // Order matters: metrics see the final status, errors become JSON before that, and
+        // the request context (body limit, principal) wraps every handler.
+        app.middleware = Middlewares()
+        app.middleware.use(MetricsMiddleware(registry: services.metrics))
+        app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+        app.middleware.use(APIErrorMiddleware())
+        app.middleware.use(RequestContextMiddleware(tokens: services.tokens, maxBodyBytes: config.security.maxBodyBytes))
+
+        let api = try BrokerAPI(services: services, storeName: config.store.name)
+        try api.registerHandlers(
+            on: VaporTransport(routesBuilder: app),
+            configuration: .init(dateTranscoder: APIDateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
+            middlewares: [AuthenticationGate(publicOperations: api.publicOperations)])
         return StartupReport(createdAdmin: created?.username, generatedAdminPassword: created?.generatedPassword)
     }
 
     /// Applies pending migrations and stops: `horizon-broker migrate`.
     public static func migrate(_ app: Application, _ config: BrokerConfiguration) async throws {
+        _ = try await openStore(app, config)
+    }
+
+    /// Registers the store, prepares its connections and applies migrations.
+    static func openStore(_ app: Application, _ config: BrokerConfiguration) async throws -> BrokerServices {
         try DatabaseSetup.configure(app, store: config.store)
+        try await DatabaseSetup.prepareConnections(app, store: config.store)
         try await app.autoMigrate()
+        return BrokerServices(configuration: config, threadPool: app.threadPool)
     }
 }

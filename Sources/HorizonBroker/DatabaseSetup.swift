@@ -2,9 +2,14 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
+import SQLKit
 import Vapor
 
 enum DatabaseSetup {
+    /// How long an SQLite connection waits for another process's write lock (the operator
+    /// CLI next to a running broker) before giving up.
+    static let sqliteBusyTimeoutMilliseconds = 5000
+
     /// Registers the configured store as the default database and all migrations.
     static func configure(_ app: Application, store: BrokerConfiguration.Store) throws {
         switch store {
@@ -20,5 +25,17 @@ enum DatabaseSetup {
             app.databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: url)), as: .psql)
         }
         Migrations.register(on: app)
+    }
+
+    /// SQLite only: write-ahead logging, so readers (the CLI) and the broker's writer do not
+    /// block each other, and a busy timeout on every connection. Fluent keeps one
+    /// connection per event loop, so touching each loop's database reaches them all.
+    static func prepareConnections(_ app: Application, store: BrokerConfiguration.Store) async throws {
+        guard case .sqlite = store else { return }
+        for eventLoop in app.eventLoopGroup.makeIterator() {
+            guard let sql = app.databases.database(logger: app.logger, on: eventLoop) as? any SQLDatabase else { continue }
+            try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(sqliteBusyTimeoutMilliseconds))").run()
+            try await sql.raw("PRAGMA journal_mode = WAL").run()
+        }
     }
 }

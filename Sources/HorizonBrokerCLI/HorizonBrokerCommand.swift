@@ -11,9 +11,12 @@ struct HorizonBrokerCommand: AsyncParsableCommand {
               HORIZON_DATABASE_URL    postgres://user:pass@host:5432/db (production, several brokers)
               HORIZON_DATA_DIR        directory of the embedded SQLite store (default ./horizon-data)
               HORIZON_ADMIN_PASSWORD  password of the first `admin` account (generated if unset)
+            Authentication is tuned with HORIZON_SESSION_TTL_SECONDS, HORIZON_LOGIN_MAX_FAILURES,
+            HORIZON_LOGIN_LOCKOUT_SECONDS, HORIZON_LOGIN_RATE_LIMIT, HORIZON_LOGIN_RATE_LIMIT_PER_USER,
+            HORIZON_LOGIN_RATE_WINDOW_SECONDS and HORIZON_BCRYPT_COST (see the README).
             """,
         version: HorizonVersion.current,
-        subcommands: [Serve.self, Migrate.self],
+        subcommands: [Serve.self, Migrate.self, UserCommand.self],
         defaultSubcommand: Serve.self
     )
 }

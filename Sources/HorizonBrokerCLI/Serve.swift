@@ -37,7 +37,7 @@ struct Serve: AsyncParsableCommand {
         case .postgres: "PostgreSQL (HORIZON_DATABASE_URL)"
         }
         print("Horizon broker \(HorizonVersion.current) — store: \(store)")
-        print("Listening on http://\(hostname):\(port)  (health: /health)")
+        print("Listening on http://\(hostname):\(port)  (health: /health, API: /api/v1, contract: /openapi.json)")
         if let admin = report.createdAdmin {
             if let password = report.generatedAdminPassword {
                 print("Created administrator '\(admin)' with password: \(password)")

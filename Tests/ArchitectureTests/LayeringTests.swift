@@ -7,6 +7,7 @@ import Testing
     /// Packages that only the control plane may reach.
     static let controlPlanePackages: Set<String> = [
         "vapor", "fluent", "fluent-kit", "fluent-sqlite-driver", "fluent-postgres-driver", "sql-kit",
+        "swift-openapi-vapor",
     ]
     /// Targets allowed to reach them.
     static let controlPlaneTargets: Set<String> = ["HorizonBroker", "HorizonBrokerCLI", "HorizonBrokerTests"]

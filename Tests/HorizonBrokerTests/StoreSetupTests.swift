@@ -39,6 +39,18 @@ import VaporTesting
     }
 
     @Test(arguments: TestStore.available)
+    func aStoreWithOnlyPlainUsersStillGetsAnAdmin(store: TestStore) async throws {
+        try await store.withFreshStore(adminPassword: "s3cret-enough") { config in
+            _ = try await OperatorCommands.createUser(config, username: "early", admin: false, password: "early-password")
+            let first = try await withApp { app in try await Broker.configure(app, config) }
+            #expect(first.createdAdmin == "admin")
+            _ = try await OperatorCommands.createUser(config, username: "boss", admin: true, password: "boss-password")
+            let second = try await withApp { app in try await Broker.configure(app, config) }
+            #expect(second.createdAdmin == nil)
+        }
+    }
+
+    @Test(arguments: TestStore.available)
     func generatedAdminPasswordIsReportedOnce(store: TestStore) async throws {
         try await store.withBroker(adminPassword: nil) { _, report in
             let password = try #require(report.generatedAdminPassword)

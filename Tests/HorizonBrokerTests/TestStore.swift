@@ -21,12 +21,24 @@ enum TestStore: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
     var testDescription: String { rawValue }
 
+    /// The policy tests run with: production rules, but bcrypt at its cheapest cost.
+    static var testPolicy: SecurityPolicy {
+        var policy = SecurityPolicy()
+        policy.bcryptCost = 4
+        return policy
+    }
+
     /// Runs `body` against a broker configured on a brand-new, empty store.
     func withBroker(
         adminPassword: String? = "test-admin-password",
+        security: SecurityPolicy = TestStore.testPolicy,
+        clock: BrokerClock = .system,
         _ body: (Application, Broker.StartupReport) async throws -> Void
     ) async throws {
-        try await withFreshStore(adminPassword: adminPassword) { config in
+        try await withFreshStore(adminPassword: adminPassword) { base in
+            var config = base
+            config.security = security
+            config.clock = clock
             try await withApp { app in
                 app.logger.logLevel = .warning
                 try await body(app, try await Broker.configure(app, config))

@@ -1,6 +1,7 @@
 import HorizonCore
 @testable import HorizonDevice
 import Testing
+import HorizonTestKit
 
 /// Random inserts, removals and peer removals, checked against a brute-force table that
 /// scans every stored prefix. Prefixes are drawn around a few bases so they nest and part
@@ -88,17 +89,3 @@ private struct BruteForceTable {
     }
 }
 
-/// A small seeded generator so a failing random test names a seed that replays it.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

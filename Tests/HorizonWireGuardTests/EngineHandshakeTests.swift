@@ -1,5 +1,6 @@
 import HorizonCore
 import HorizonCrypto
+import HorizonTestKit
 @testable import HorizonWireGuard
 import Testing
 
@@ -71,7 +72,7 @@ import Testing
         link.establish()
         #expect(link.a.engine.setPrivateKey(link.a.privateKey).isEmpty)
         #expect(link.a.status.hasSession)
-        var rng = HandshakeFixtures.SeededRandom(seed: 99)
+        var rng = SplitMix64(seed: 99)
         link.a.engine.setPrivateKey(X25519.generatePrivateKey(using: &rng))
         #expect(!link.a.status.hasSession)
     }

@@ -19,12 +19,12 @@ final class EngineNode {
     var noSession = 0
 
     init(seed: UInt64, address: String, port: UInt16 = 51820, loadThreshold: Int = 128) {
-        var rng = HandshakeFixtures.SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         privateKey = X25519.generatePrivateKey(using: &rng)
         self.address = PeerEndpoint(address: IPAddress(address)!, port: port)
         engine = WireGuardEngine(
             configuration: EngineConfiguration(timestamp: EngineNode.timestamp, loadThreshold: loadThreshold),
-            random: RandomSource(HandshakeFixtures.SeededRandom(seed: seed &+ 1000)))
+            random: RandomSource(SplitMix64(seed: seed &+ 1000)))
         engine.mtu = 1420
         engine.setPrivateKey(privateKey)
     }

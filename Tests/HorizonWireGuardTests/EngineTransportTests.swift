@@ -1,5 +1,6 @@
 import HorizonCore
 import HorizonCrypto
+import HorizonTestKit
 @testable import HorizonWireGuard
 import Testing
 
@@ -73,7 +74,7 @@ import Testing
     @Test func garbageGetsNoReply() throws {
         var link = EngineLink()
         link.establish()
-        var rng = HandshakeFixtures.SeededRandom(seed: 5)
+        var rng = SplitMix64(seed: 5)
         var noise = (0..<148).map { _ in UInt8.random(in: 0...255, using: &rng) }
         noise[0] = 1; noise[1] = 0; noise[2] = 0; noise[3] = 0
         var unknownIndex = [UInt8](repeating: 0, count: 64)

@@ -2,6 +2,7 @@ import HorizonCore
 import HorizonCrypto
 @testable import HorizonWireGuard
 import Testing
+import HorizonTestKit
 
 @Suite struct HandshakeCookieTests {
     typealias F = HandshakeFixtures
@@ -11,7 +12,7 @@ import Testing
     /// retransmission with mac2 is accepted → handshake completes.
     @Test func cookieFlowUnderLoadEndToEnd() throws {
         var (a, b) = F.pair()
-        var rng = F.SeededRandom(seed: 3)
+        var rng = SplitMix64(seed: 3)
         let first = a.initiate(localIndex: 1, now: t0)
         #expect(b.receiveInitiation(first, localIndex: 2, now: t0, underLoad: true).failure == .cookieRequired)
 
@@ -32,7 +33,7 @@ import Testing
     /// A cookie is bound to the source address: the same mac2 from elsewhere is refused.
     @Test func cookieIsBoundToSourceAddress() throws {
         var (a, b) = F.pair()
-        var rng = F.SeededRandom(seed: 4)
+        var rng = SplitMix64(seed: 4)
         let first = a.initiate(localIndex: 1, now: t0)
         let reply = try #require(b.checker.makeCookieReply(to: first, source: F.source, now: t0, using: &rng))
         let accepted2 = a.peer.consumeCookieReply(reply, now: t0)
@@ -46,7 +47,7 @@ import Testing
     /// and the next reply carries a cookie from a new secret.
     @Test func secretRotatesAfterRefreshTime() throws {
         var (a, b) = F.pair()
-        var rng = F.SeededRandom(seed: 5)
+        var rng = SplitMix64(seed: 5)
         let first = a.initiate(localIndex: 1, now: t0)
         let reply = try #require(b.checker.makeCookieReply(to: first, source: F.source, now: t0, using: &rng))
         let accepted3 = a.peer.consumeCookieReply(reply, now: t0)
@@ -68,7 +69,7 @@ import Testing
     /// The initiator stops using a cookie after COOKIE_REFRESH_TIME: mac2 goes back to zero.
     @Test func initiatorDropsStaleCookie() throws {
         var (a, b) = F.pair()
-        var rng = F.SeededRandom(seed: 6)
+        var rng = SplitMix64(seed: 6)
         let reply = try #require(b.checker.makeCookieReply(to: a.initiate(localIndex: 1, now: t0), source: F.source, now: t0, using: &rng))
         let accepted5 = a.peer.consumeCookieReply(reply, now: t0)
         #expect(accepted5)
@@ -79,7 +80,7 @@ import Testing
     /// A cookie reply must answer our latest message, and only once.
     @Test func cookieReplyIsBoundToOurLastMessage() throws {
         var (a, b) = F.pair()
-        var rng = F.SeededRandom(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let first = a.initiate(localIndex: 1, now: t0)
         let reply = try #require(b.checker.makeCookieReply(to: first, source: F.source, now: t0, using: &rng))
         _ = a.initiate(localIndex: 2, now: t0)   // a newer message: the reply's AAD (old mac1) no longer matches
@@ -106,7 +107,7 @@ import Testing
         #expect(b.checker.verify(initiation, source: F.source, underLoad: false, now: t0) == .accept)
         #expect(b.checker.verify(initiation, source: F.source, underLoad: true, now: t0) == .cookieRequired)
         #expect(b.checker.verify(Array(initiation.prefix(100)), source: F.source, underLoad: false, now: t0) == .invalidMAC1)
-        var rng = F.SeededRandom(seed: 8)
+        var rng = SplitMix64(seed: 8)
         #expect(b.checker.makeCookieReply(to: Array(initiation.prefix(100)), source: F.source, now: t0, using: &rng) == nil)
     }
 

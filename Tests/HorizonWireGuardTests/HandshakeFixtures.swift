@@ -1,6 +1,7 @@
 import HorizonCore
 import HorizonCrypto
 @testable import HorizonWireGuard
+import HorizonTestKit
 
 /// Shared setup for the handshake and message tests, namespaced so other suites in this
 /// module can keep their own helpers.
@@ -43,7 +44,7 @@ enum HandshakeFixtures {
             case .failure(let f): return .failure(.handshake(f))
             }
             guard received.initiatorStatic == peer.remoteStatic else { return .failure(.unknownPeer) }
-            var rng = SeededRandom(seed: UInt64(localIndex))
+            var rng = SplitMix64(seed: UInt64(localIndex))
             switch peer.respond(to: received, localIndex: localIndex, ephemeral: X25519.generatePrivateKey(using: &rng), now: now) {
             case .success(let (response, keys)): return .success((response.serialized(), keys))
             case .failure(let f): return .failure(.handshake(f))
@@ -60,7 +61,7 @@ enum HandshakeFixtures {
         }
 
         mutating func initiate(localIndex: UInt32, timestamp: TAI64N = HandshakeFixtures.timestamp, now: MonotonicTime) -> [UInt8] {
-            var rng = SeededRandom(seed: UInt64(localIndex) &+ 0x1000)
+            var rng = SplitMix64(seed: UInt64(localIndex) &+ 0x1000)
             let ephemeral = X25519.generatePrivateKey(using: &rng)
             return try! peer.createInitiation(localIndex: localIndex, ephemeral: ephemeral, timestamp: timestamp, now: now).get().serialized()
         }
@@ -73,25 +74,13 @@ enum HandshakeFixtures {
 
     /// Two peers that know each other.
     static func pair(initiatorPSK: PresharedKey = PresharedKey(raw: .zero), responderPSK: PresharedKey = PresharedKey(raw: .zero)) -> (Side, Side) {
-        var rng = SeededRandom(seed: 42)
+        var rng = SplitMix64(seed: 42)
         let a = X25519.generatePrivateKey(using: &rng), b = X25519.generatePrivateKey(using: &rng)
         return (Side(a, peer: b.publicKey, presharedKey: initiatorPSK), Side(b, peer: a.publicKey, presharedKey: responderPSK))
     }
 }
 
 extension HandshakeFixtures {
-    /// A deterministic generator (SplitMix64) for keys and indices in tests.
-    struct SeededRandom: RandomNumberGenerator {
-        private var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     /// Replays fixed bytes as randomness (8 per draw, little-endian, as `fill` consumes them),
     /// so a known-answer test controls every "random" secret and nonce.

@@ -2,6 +2,7 @@ import HorizonCore
 import HorizonCrypto
 import HorizonWireGuard
 import Testing
+import HorizonTestKit
 
 /// The Swift handshake against a real wireguard-go, both roles, each in its own network
 /// namespace (root only; skipped otherwise). Success in each direction is proved by
@@ -14,7 +15,7 @@ struct HandshakeInteropTests {
 
     /// Swift initiates; wireguard-go responds; an ICMP echo goes through in both directions.
     @Test func swiftInitiatorWithWireGuardGoResponder() throws {
-        var rng = F.SeededRandom(seed: 11)
+        var rng = SplitMix64(seed: 11)
         let swiftKey = X25519.generatePrivateKey(using: &rng), goKey = X25519.generatePrivateKey(using: &rng)
         let fixture = HandshakeInteropFixture(tag: "i")
         defer { fixture.tearDown() }
@@ -47,7 +48,7 @@ struct HandshakeInteropTests {
     /// wireguard-go initiates (persistent keepalive); Swift checks mac1, responds, and
     /// opens the keepalive wireguard-go then sends under the new keys.
     @Test func wireGuardGoInitiatorWithSwiftResponder() throws {
-        var rng = F.SeededRandom(seed: 12)
+        var rng = SplitMix64(seed: 12)
         let swiftKey = X25519.generatePrivateKey(using: &rng), goKey = X25519.generatePrivateKey(using: &rng)
         let fixture = HandshakeInteropFixture(tag: "r")
         defer { fixture.tearDown() }
@@ -76,7 +77,7 @@ struct HandshakeInteropTests {
     /// reply; wireguard-go's retransmission (after REKEY_TIMEOUT) must carry a mac2 our
     /// checker accepts, and the handshake then completes.
     @Test func wireGuardGoObeysSwiftCookieReply() throws {
-        var rng = F.SeededRandom(seed: 13)
+        var rng = SplitMix64(seed: 13)
         let swiftKey = X25519.generatePrivateKey(using: &rng), goKey = X25519.generatePrivateKey(using: &rng)
         let fixture = HandshakeInteropFixture(tag: "c")
         defer { fixture.tearDown() }

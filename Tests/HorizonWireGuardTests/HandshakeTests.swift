@@ -2,6 +2,7 @@ import HorizonCore
 import HorizonCrypto
 @testable import HorizonWireGuard
 import Testing
+import HorizonTestKit
 
 @Suite struct HandshakeTests {
     typealias F = HandshakeFixtures
@@ -60,7 +61,7 @@ import Testing
     /// even with mac1 forged right its static key does not decrypt.
     @Test func initiationForAnotherPeerIsRefused() throws {
         var (a, _) = F.pair()
-        var rng = F.SeededRandom(seed: 99)
+        var rng = SplitMix64(seed: 99)
         var stranger = F.Side(X25519.generatePrivateKey(using: &rng), peer: a.identity.publicKey)
         let initiation = a.initiate(localIndex: 1, now: t0)
         #expect(stranger.receiveInitiation(initiation, localIndex: 2, now: t0).failure == .invalidMAC1)
@@ -74,7 +75,7 @@ import Testing
     /// A responder configured for a different peer than the one initiating refuses it.
     @Test func initiationFromUnexpectedPeerIsRefused() throws {
         let (_, b) = F.pair()
-        var rng = F.SeededRandom(seed: 5)
+        var rng = SplitMix64(seed: 5)
         let other = X25519.generatePrivateKey(using: &rng)
         var impostor = F.Side(other, peer: b.identity.publicKey)
         let received = try b.identity.openInitiation(try #require(HandshakeInitiation(impostor.initiate(localIndex: 3, now: t0)))).get()
@@ -167,7 +168,7 @@ import Testing
     }
 
     @Test func lowOrderPeerKeyCannotHandshake() {
-        var rng = F.SeededRandom(seed: 1)
+        var rng = SplitMix64(seed: 1)
         var side = F.Side(X25519.generatePrivateKey(using: &rng), peer: PublicKey(raw: .zero))
         let result = side.peer.createInitiation(localIndex: 1, ephemeral: X25519.generatePrivateKey(using: &rng), timestamp: F.timestamp, now: t0)
         #expect(result == .failure(.lowOrderKey))

@@ -5,5 +5,8 @@ import Vapor
 enum Migrations {
     static func register(on app: Application) {
         app.migrations.add(CreateUsers())
+        app.migrations.add(AddLoginLockoutToUsers())
+        app.migrations.add(CreateAccessTokens())
+        app.migrations.add(CreateAuditEvents())
     }
 }

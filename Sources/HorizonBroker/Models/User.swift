@@ -16,6 +16,10 @@ final class User: Model, @unchecked Sendable {
     @Field(key: "role") var role: Role
     @Field(key: "disabled") var disabled: Bool
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    /// Consecutive failed logins since the last success (reset on success or unlock).
+    @Field(key: "failed_logins") var failedLogins: Int
+    /// Set while the account is locked after too many failed logins.
+    @OptionalField(key: "locked_until") var lockedUntil: Date?
 
     init() {}
 
@@ -24,5 +28,12 @@ final class User: Model, @unchecked Sendable {
         self.passwordHash = passwordHash
         self.role = role
         self.disabled = false
+        self.failedLogins = 0
+        self.lockedUntil = nil
+    }
+
+    func isLocked(at now: Date) -> Bool {
+        guard let lockedUntil else { return false }
+        return lockedUntil > now
     }
 }

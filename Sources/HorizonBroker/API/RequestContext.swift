@@ -1,0 +1,98 @@
+import Fluent
+import Vapor
+
+/// What a generated API handler knows about its request beyond its typed input: the Vapor
+/// request (database, logger), the client's address and who it authenticated as.
+/// `RequestContextMiddleware` sets it as a task-local around each request, because the
+/// generated handlers never see the `Authorization` header themselves.
+struct RequestContext: Sendable {
+    enum Authentication: Sendable {
+        case anonymous
+        case authenticated(Principal)
+        /// A token was presented but does not stand for anyone (why, in the error).
+        case rejected(APIError)
+    }
+
+    let request: Request
+    let authentication: Authentication
+
+    @TaskLocal static var current: RequestContext?
+
+    /// The context of the request being handled; only missing if a route bypassed the middleware.
+    static func get() throws -> RequestContext {
+        guard let current else { throw APIError(.internalServerError, "internal_error", "request context missing") }
+        return current
+    }
+
+    var db: any Database { request.db }
+
+    /// The peer's IP address (the broker does not trust forwarding headers).
+    var sourceAddress: String { request.remoteAddress?.ipAddress ?? "unknown" }
+
+    /// The authenticated principal, or 401.
+    func requireUser() throws -> Principal {
+        switch authentication {
+        case .authenticated(let principal): return principal
+        case .anonymous: throw APIError.missingToken
+        case .rejected(let error): throw error
+        }
+    }
+
+    /// An authenticated admin, or 401/403.
+    func requireAdmin() throws -> Principal {
+        let principal = try requireUser()
+        guard principal.isAdmin else { throw APIError.adminOnly }
+        return principal
+    }
+
+    /// The principal, if it is `userID` itself or an admin; otherwise 403.
+    func requireSelfOrAdmin(_ userID: UUID) throws -> Principal {
+        let principal = try requireUser()
+        guard principal.isAdmin || principal.userID == userID else { throw APIError.notYours }
+        return principal
+    }
+
+    var actor: Actor {
+        if case .authenticated(let principal) = authentication { return principal.actor(from: sourceAddress) }
+        return Actor(name: "anonymous", id: nil, sourceAddress: sourceAddress)
+    }
+}
+
+/// Collects the body (refusing oversize ones with 413), resolves the bearer token and runs
+/// the rest of the chain with `RequestContext.current` set.
+struct RequestContextMiddleware: AsyncMiddleware {
+    let tokens: TokenService
+    let maxBodyBytes: Int
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > maxBodyBytes {
+            throw Self.tooLarge(maxBodyBytes)
+        }
+        do {
+            _ = try await request.body.collect(max: maxBodyBytes).get()
+        } catch let error as any AbortError where error.status == .payloadTooLarge {
+            throw Self.tooLarge(maxBodyBytes)
+        }
+        let context = RequestContext(request: request, authentication: try await authenticate(request))
+        return try await RequestContext.$current.withValue(context) {
+            try await next.respond(to: request)
+        }
+    }
+
+    private static func tooLarge(_ limit: Int) -> APIError {
+        APIError(.payloadTooLarge, "payload_too_large", "the request body is larger than \(limit) bytes")
+    }
+
+    private func authenticate(_ request: Request) async throws -> RequestContext.Authentication {
+        guard let header = request.headers.first(name: .authorization) else { return .anonymous }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            return .rejected(APIError(.unauthorized, "unauthorized", "the Authorization header must be 'Bearer <token>'"))
+        }
+        do {
+            return .authenticated(try await tokens.resolve(secret: String(parts[1]).trimmingCharacters(in: .whitespaces), on: request.db))
+        } catch let error as APIError {
+            return .rejected(error)
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import Vapor
+import Foundation
+
+/// Bearer token secrets: 32 random bytes, base64url, with a `hzn_` prefix so that secret
+/// scanners and people can tell what they are. Only the SHA-256 is stored.
+enum TokenSecret {
+    static let prefix = "hzn_"
+
+    static func generate() -> String {
+        var rng = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &rng) }
+        let base64 = Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        return prefix + base64
+    }
+
+    /// Lower-case hex SHA-256 of the secret as sent by the client.
+    static func hash(_ secret: String) -> String {
+        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,28 @@
+import Prometheus
+import Vapor
+
+/// The broker's services, built once per application from its configuration and shared by
+/// the API handlers and the operator commands.
+struct BrokerServices: Sendable {
+    let configuration: BrokerConfiguration
+    let audit: AuditLog
+    let hasher: PasswordHasher
+    let tokens: TokenService
+    let accounts: AccountService
+    let login: LoginService
+    let metrics: PrometheusCollectorRegistry
+
+    init(configuration: BrokerConfiguration, threadPool: NIOThreadPool) {
+        let clock = configuration.clock
+        let policy = configuration.security
+        self.configuration = configuration
+        audit = AuditLog(clock: clock)
+        hasher = PasswordHasher(cost: policy.bcryptCost, threadPool: threadPool)
+        tokens = TokenService(clock: clock, audit: audit, sessionLifetime: policy.sessionLifetime)
+        accounts = AccountService(clock: clock, audit: audit, hasher: hasher, tokens: tokens)
+        login = LoginService(
+            policy: policy, clock: clock, audit: audit, hasher: hasher, tokens: tokens,
+            limiter: LoginRateLimiter(window: policy.rateLimitWindow))
+        metrics = PrometheusCollectorRegistry()
+    }
+}
