@@ -3,6 +3,7 @@ import HorizonCore
 import HorizonCrypto
 import HorizonDevice
 import HorizonNetnsKit
+import HorizonTestKit
 import Testing
 
 /// `apply` and `snapshot` on a real device: `wg set` / `wg setconf` semantics.
@@ -15,7 +16,7 @@ struct DeviceConfigurationTests {
     }
 
     static func key(_ seed: UInt64) -> PublicKey {
-        var rng = Seeded(seed)
+        var rng = SplitMix64(seed: seed)
         return X25519.generatePrivateKey(using: &rng).publicKey
     }
 
@@ -73,18 +74,5 @@ struct DeviceConfigurationTests {
     @Test func invalidOptionsAreRefusedWithAMessage() {
         #expect(throws: DeviceError.self) { try Device(options: DeviceOptions(interfaceName: "hzdv", mtu: 10)) }
         #expect(throws: DeviceError.self) { try Device(options: DeviceOptions(interfaceName: "an-interface-name-too-long")) }
-    }
-}
-
-/// SplitMix64, for keys that differ per test but not per run.
-private struct Seeded: RandomNumberGenerator {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

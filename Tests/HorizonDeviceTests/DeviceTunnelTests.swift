@@ -129,3 +129,18 @@ extension DeviceTunnelTests {
         #expect(try pair.transferTCP(payload, from: pair.a, to: pair.b) == payload)
     }
 }
+
+extension DeviceTunnelTests {
+    /// Cryptokey routing on receive: an authenticated packet whose source is not among
+    /// the sending peer's allowed IPs is dropped and counted.
+    @Test func packetFromAnAddressThePeerDoesNotOwnIsDropped() throws {
+        let pair = try DevicePair()
+        defer { pair.close() }
+        try pair.echo(from: pair.a, to: pair.b, address: pair.b.tunnel4)
+        try pair.b.namespace.ip("addr", "add", "10.78.0.99/24", "dev", pair.b.device.interfaceName)
+        let spoofer = try pair.b.namespace.run { try UDPEcho.socket(bindTo: "10.78.0.99", port: 0) }
+        defer { close(spoofer) }
+        #expect(throws: (any Error).self) { try UDPEcho.roundTrip(spoofer, [1, 2, 3], to: pair.a.tunnel4, port: 7) }
+        #expect(pair.a.device.counters.droppedSourceNotAllowed >= 1)
+    }
+}

@@ -1,5 +1,6 @@
 import HorizonCore
 import HorizonCrypto
+import HorizonTestKit
 @testable import HorizonWireGuard
 import Testing
 

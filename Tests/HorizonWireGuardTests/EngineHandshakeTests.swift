@@ -1,6 +1,7 @@
 import HorizonTestKit
 import HorizonCore
 import HorizonCrypto
+import HorizonTestKit
 @testable import HorizonWireGuard
 import Testing
 
