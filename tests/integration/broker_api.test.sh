@@ -50,7 +50,9 @@ got=$(status POST /api/v1/auth/login -H 'Content-Type: application/json' -H 'Tra
 note "documents and metrics"
 curl -fsS "$base/openapi.json" | json "['paths']['/api/v1/auth/login']['post']['operationId']" | grep -qx login ||
   fail "/openapi.json does not describe login"
-curl -fsS "$base/metrics" | grep -q '^horizon_http_requests_total{method="POST",route="/api/v1/auth/login",status="200"}' ||
+# Read the whole page first: with pipefail, grep -q quitting early would fail curl (SIGPIPE).
+metrics=$(curl -fsS "$base/metrics")
+grep -q '^horizon_http_requests_total{method="POST",route="/api/v1/auth/login",status="200"}' <<<"$metrics" ||
   fail "/metrics has no request counter for login"
 grep -q "Authorization" "$TEST_TMP/broker.log" && fail "the log mentions an Authorization header"
 grep -q "$token" "$TEST_TMP/broker.log" && fail "the log contains a token"
