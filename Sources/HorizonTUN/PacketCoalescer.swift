@@ -30,6 +30,8 @@ public final class PacketCoalescer {
 
     public let mode: Mode
     public let capacity: Int
+    /// Whether a TCP segment's checksum must verify before it may join a run (see `init`).
+    public let verifiesTCPChecksums: Bool
     /// Packets added since the last flush.
     public private(set) var packetCount = 0
     /// Writes the next flush will make.
@@ -60,10 +62,16 @@ public final class PacketCoalescer {
     private let headers: UnsafeMutableRawPointer
     private let gather: UnsafeMutablePointer<iovec>
 
-    public init(capacity: Int, mode: Mode) {
+    /// `verifyingTCPChecksums: false` is for packets that a WireGuard session has just
+    /// opened: the AEAD tag already proved them intact, so summing every payload again
+    /// only costs time (Linux's WireGuard likewise marks decrypted packets as checksum-
+    /// unnecessary). Any other source keeps the check, so corrupt segments stay unmerged
+    /// and the kernel drops them.
+    public init(capacity: Int, mode: Mode, verifyingTCPChecksums: Bool = true) {
         precondition(capacity > 0)
         self.capacity = capacity
         self.mode = mode
+        verifiesTCPChecksums = verifyingTCPChecksums
         packets = .allocate(capacity: capacity)
         runs = .allocate(capacity: capacity)
         headers = .allocate(byteCount: VirtioNetHeader.size * capacity, alignment: 8)
@@ -85,7 +93,7 @@ public final class PacketCoalescer {
         let index = packetCount
         packets[index] = Packet(base: base, length: packet.count, next: -1)
         packetCount += 1
-        guard mode == .coalescingTCP, let segment = TCPSegment(base, count: packet.count) else {
+        guard mode == .coalescingTCP, let segment = TCPSegment(base, count: packet.count, verifyingChecksum: verifiesTCPChecksums) else {
             startRun(with: index, segment: nil)
             return true
         }

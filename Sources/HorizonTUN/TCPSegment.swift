@@ -5,7 +5,8 @@ import Glibc
 /// The fields of a plain IPv4/IPv6 TCP packet that decide whether it may be merged with
 /// its neighbours (Linux `tcp_gro_receive` rules). Parsing yields nil for anything that
 /// must be written untouched: other protocols, IP options or extension headers,
-/// fragments, control flags other than ACK/PSH, empty payloads, bad checksums.
+/// fragments, control flags other than ACK/PSH, empty payloads, bad checksums (when asked
+/// to verify them).
 struct TCPSegment {
     static let flagACK: UInt8 = 0x10
     static let flagPSH: UInt8 = 0x08
@@ -19,7 +20,7 @@ struct TCPSegment {
 
     var headersLength: Int { ipHeaderLength + tcpHeaderLength }
 
-    init?(_ p: UnsafeMutableRawPointer, count: Int) {
+    init?(_ p: UnsafeMutableRawPointer, count: Int, verifyingChecksum: Bool) {
         guard count >= 40 else { return nil }
         switch p.byte(at: 0) >> 4 {
         case 4:
@@ -43,10 +44,12 @@ struct TCPSegment {
         let flags = tcp.byte(at: 13)
         guard tcpHeaderLength >= 20, payloadLength > 0, flags & Self.flagACK != 0,
               flags & ~(Self.flagACK | Self.flagPSH) == 0 else { return nil }
-        let tcpLength = count - ipHeaderLength
-        let sum = InternetChecksum.sum(tcp, count: tcpLength, initial: InternetChecksum.pseudoHeaderSum(
-            ip: p, isIPv6: isIPv6, protocol: 6, length: tcpLength))
-        guard InternetChecksum.fold(sum) == 0xFFFF else { return nil }
+        if verifyingChecksum {
+            let tcpLength = count - ipHeaderLength
+            let sum = InternetChecksum.sum(tcp, count: tcpLength, initial: InternetChecksum.pseudoHeaderSum(
+                ip: p, isIPv6: isIPv6, protocol: 6, length: tcpLength))
+            guard InternetChecksum.fold(sum) == 0xFFFF else { return nil }
+        }
         sequence = tcp.be32(at: 4)
     }
 

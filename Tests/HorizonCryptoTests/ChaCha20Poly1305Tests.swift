@@ -31,6 +31,29 @@ import Testing
         #expect(Array(buffer.prefix(Self.sunscreen.count)) == Self.sunscreen)
     }
 
+    /// The same vector on a context that has already sealed and opened other packets, so
+    /// each direction's second call sets only the nonce (the reuse fast path).
+    @Test func rfc8439Section282OnAReusedContext() {
+        let context = ChaCha20Poly1305Context(key: Self.key)
+        let counter: UInt64 = 0x4746_4544_4342_4140
+        let sealLength = Self.sunscreen.count
+        var other = Self.sunscreen + [UInt8](repeating: 0, count: 16)
+        other.withUnsafeMutableBytes { context.seal(counter: 3, buffer: $0.baseAddress!, length: sealLength) }
+        var buffer = Self.sunscreen + [UInt8](repeating: 0, count: 16)
+        Self.rfcAAD.withUnsafeBytes { aad in
+            buffer.withUnsafeMutableBytes { context.seal(noncePrefix: 7, counter: counter, buffer: $0.baseAddress!, length: sealLength, authenticating: aad) }
+        }
+        #expect(buffer == Self.rfcCiphertext + Self.rfcTag)
+        var forged = buffer
+        forged[0] ^= 1
+        #expect(!forged.withUnsafeMutableBytes { context.open(counter: 3, buffer: $0.baseAddress!, sealedLength: $0.count) })
+        let opened = Self.rfcAAD.withUnsafeBytes { aad in
+            buffer.withUnsafeMutableBytes { context.open(noncePrefix: 7, counter: counter, buffer: $0.baseAddress!, sealedLength: $0.count, authenticating: aad) }
+        }
+        #expect(opened)
+        #expect(Array(buffer.prefix(sealLength)) == Self.sunscreen)
+    }
+
     @Test func allocatingRoundTripWithAssociatedData() throws {
         let aad = Array("handshake hash".utf8)
         let sealed = ChaCha20Poly1305.seal(key: Self.key, counter: 0, plaintext: Self.sunscreen, authenticating: aad)

@@ -36,8 +36,8 @@ final class CoalescerHarness {
     let coalescer: PacketCoalescer
     private var storage: [UnsafeMutableRawBufferPointer] = []
 
-    init(mode: PacketCoalescer.Mode = .coalescingTCP, capacity: Int = 128) {
-        coalescer = PacketCoalescer(capacity: capacity, mode: mode)
+    init(mode: PacketCoalescer.Mode = .coalescingTCP, capacity: Int = 128, verifyingTCPChecksums: Bool = true) {
+        coalescer = PacketCoalescer(capacity: capacity, mode: mode, verifyingTCPChecksums: verifyingTCPChecksums)
     }
 
     deinit { storage.forEach { $0.deallocate() } }

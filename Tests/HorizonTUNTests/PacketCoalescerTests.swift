@@ -143,6 +143,20 @@ import Testing
         #expect(writes.map { Array($0[VirtioNetHeader.size...]) } == packets)
     }
 
+    /// Without verification (packets the AEAD already authenticated) the checksum field is
+    /// not consulted: the run merges, and the superpacket's checksum is rebuilt as usual.
+    @Test func unverifiedCoalescerMergesDespiteAStaleChecksum() throws {
+        var packets = Self.run(TCPPacketSpec(), sizes: [1000, 1000, 1000])
+        packets[1][36] ^= 0xFF
+        let harness = CoalescerHarness(verifyingTCPChecksums: false)
+        packets.forEach { harness.add($0) }
+        let writes = harness.flush()
+        try #require(writes.count == 1)
+        let superpacket = Array(writes[0][VirtioNetHeader.size...])
+        #expect(ReferenceChecksum.packetIsValid(completeChecksum(superpacket, header: Self.header(writes[0]))))
+        #expect(Array(superpacket.tcpPayload) == Array(packets.map(\.tcpPayload).joined()))
+    }
+
     @Test func nonTCPAndControlSegmentsPassThroughInOrder() throws {
         var syn = TCPPacketSpec()
         syn.flags = 0x02
