@@ -20,6 +20,7 @@ PEERS_SH=${PEERS_SH:-$ROOT/../shared/bench/peers.sh}
 export NS_A=${NS_A:-hztnb-a} NS_B=${NS_B:-hztnb-b}
 export DURATION=${DURATION:-10} PINGS=${PINGS:-100} ROUNDS=1 SYSTEMS="raw wireguard-go horizon"
 export OUTDIR=${OUTDIR:-$(mktemp -d /tmp/hztn-bench.XXXXXX)}
+mkdir -p "$OUTDIR"
 
 die() { echo "tunnel.sh: $*" >&2; exit 1; }
 [ -f "$PEERS_SH" ] || die "peers.sh not found at $PEERS_SH — it ships in ../shared/bench/ beside the checkout; set PEERS_SH=/path/to/peers.sh"
