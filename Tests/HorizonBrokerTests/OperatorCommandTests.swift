@@ -56,4 +56,25 @@ import VaporTesting
                 throws: { "\($0)".contains("no user named 'nobody'") }
         }
     }
+
+    @Test(arguments: TestStore.available)
+    func networksCreateAndList(store: TestStore) async throws {
+        try await store.withFreshStore(adminPassword: "test-admin-password") { base in
+            var config = base
+            config.security = TestStore.testPolicy
+            let office = try await OperatorCommands.createNetwork(config, name: "office", cidr: "10.20.0.0/24", ipv6Prefix: nil, mode: "l3")
+            #expect(office.capacity == 253 && office.ipv6Prefix.hasPrefix("fd"))
+            _ = try await OperatorCommands.createNetwork(config, name: "lan", cidr: "10.21.0.0/24", ipv6Prefix: "fd00:aa::/64", mode: "l2")
+            let listed = try await OperatorCommands.listNetworks(config)
+            #expect(listed.map(\.name) == ["lan", "office"])
+            #expect(listed.map(\.mode) == ["l2", "l3"])
+            #expect(listed.first?.ipv6Prefix == "fd00:aa::/64" && listed.first?.allocated == 0)
+            await #expect { try await OperatorCommands.createNetwork(config, name: "x", cidr: "10.20.0.0/24", ipv6Prefix: nil, mode: "l4") }
+                throws: { "\($0)".contains("--mode must be l3 or l2") }
+            await #expect { try await OperatorCommands.createNetwork(config, name: "x", cidr: "10.20.0.128/25", ipv6Prefix: nil, mode: "l3") }
+                throws: { "\($0)".contains("overlaps network 'office'") }
+            await #expect { try await OperatorCommands.createNetwork(config, name: "x", cidr: "10.99.0.1/24", ipv6Prefix: nil, mode: "l3") }
+                throws: { "\($0)".contains("did you mean 10.99.0.0/24") }
+        }
+    }
 }

@@ -12,4 +12,6 @@ enum AuditAction: String, Sendable, CaseIterable {
     case userRoleChanged = "user.role_changed"
     case userDeleted = "user.deleted"
     case passwordChanged = "user.password_changed"
+    case networkCreated = "network.created"
+    case networkDeleted = "network.deleted"
 }

@@ -29,6 +29,10 @@ struct AuditTarget: Sendable {
     static func token(_ token: AccessToken) -> AuditTarget {
         AuditTarget(type: "token", id: token.id?.uuidString, name: token.name)
     }
+
+    static func network(_ network: Network) -> AuditTarget {
+        AuditTarget(type: "network", id: network.id?.uuidString, name: network.name)
+    }
 }
 
 /// Appends events to the audit log. Writes go through the caller's database handle so an
