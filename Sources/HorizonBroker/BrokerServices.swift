@@ -11,6 +11,7 @@ struct BrokerServices: Sendable {
     let accounts: AccountService
     let login: LoginService
     let networks: NetworkService
+    let enrollmentKeys: EnrollmentKeyService
     let addresses: AddressAllocator
     let metrics: PrometheusCollectorRegistry
 
@@ -26,6 +27,7 @@ struct BrokerServices: Sendable {
             policy: policy, clock: clock, audit: audit, hasher: hasher, tokens: tokens,
             limiter: LoginRateLimiter(window: policy.rateLimitWindow))
         networks = NetworkService(clock: clock, audit: audit)
+        enrollmentKeys = EnrollmentKeyService(clock: clock, audit: audit)
         addresses = AddressAllocator(clock: clock)
         metrics = PrometheusCollectorRegistry()
     }

@@ -14,4 +14,6 @@ enum AuditAction: String, Sendable, CaseIterable {
     case passwordChanged = "user.password_changed"
     case networkCreated = "network.created"
     case networkDeleted = "network.deleted"
+    case enrollmentKeyCreated = "enrollment_key.created"
+    case enrollmentKeyRevoked = "enrollment_key.revoked"
 }

@@ -30,6 +30,10 @@ struct AuditTarget: Sendable {
         AuditTarget(type: "token", id: token.id?.uuidString, name: token.name)
     }
 
+    static func enrollmentKey(_ key: EnrollmentKey) -> AuditTarget {
+        AuditTarget(type: "enrollment_key", id: key.id?.uuidString, name: "\(key.purpose.rawValue) key")
+    }
+
     static func network(_ network: Network) -> AuditTarget {
         AuditTarget(type: "network", id: network.id?.uuidString, name: network.name)
     }

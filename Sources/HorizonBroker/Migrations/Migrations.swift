@@ -9,5 +9,6 @@ enum Migrations {
         app.migrations.add(CreateAccessTokens())
         app.migrations.add(CreateAuditEvents())
         app.migrations.add(CreateNetworks())
+        app.migrations.add(CreateEnrollmentKeys())
     }
 }
