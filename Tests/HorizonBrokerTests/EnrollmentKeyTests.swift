@@ -1,5 +1,4 @@
 import Foundation
-import Fluent
 @testable import HorizonBroker
 import Testing
 import Vapor
