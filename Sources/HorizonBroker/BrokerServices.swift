@@ -10,6 +10,9 @@ struct BrokerServices: Sendable {
     let tokens: TokenService
     let accounts: AccountService
     let login: LoginService
+    let networks: NetworkService
+    let enrollmentKeys: EnrollmentKeyService
+    let addresses: AddressAllocator
     let metrics: PrometheusCollectorRegistry
 
     init(configuration: BrokerConfiguration, threadPool: NIOThreadPool) {
@@ -23,6 +26,9 @@ struct BrokerServices: Sendable {
         login = LoginService(
             policy: policy, clock: clock, audit: audit, hasher: hasher, tokens: tokens,
             limiter: LoginRateLimiter(window: policy.rateLimitWindow))
+        networks = NetworkService(clock: clock, audit: audit)
+        enrollmentKeys = EnrollmentKeyService(clock: clock, audit: audit)
+        addresses = AddressAllocator(clock: clock)
         metrics = PrometheusCollectorRegistry()
     }
 }

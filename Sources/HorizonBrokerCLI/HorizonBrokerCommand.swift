@@ -16,7 +16,7 @@ struct HorizonBrokerCommand: AsyncParsableCommand {
             HORIZON_LOGIN_RATE_WINDOW_SECONDS and HORIZON_BCRYPT_COST (see the README).
             """,
         version: HorizonVersion.current,
-        subcommands: [Serve.self, Migrate.self, UserCommand.self],
+        subcommands: [Serve.self, Migrate.self, UserCommand.self, NetworkCommand.self, EnrollKeyCommand.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -12,4 +12,8 @@ enum AuditAction: String, Sendable, CaseIterable {
     case userRoleChanged = "user.role_changed"
     case userDeleted = "user.deleted"
     case passwordChanged = "user.password_changed"
+    case networkCreated = "network.created"
+    case networkDeleted = "network.deleted"
+    case enrollmentKeyCreated = "enrollment_key.created"
+    case enrollmentKeyRevoked = "enrollment_key.revoked"
 }

@@ -29,6 +29,14 @@ struct AuditTarget: Sendable {
     static func token(_ token: AccessToken) -> AuditTarget {
         AuditTarget(type: "token", id: token.id?.uuidString, name: token.name)
     }
+
+    static func enrollmentKey(_ key: EnrollmentKey) -> AuditTarget {
+        AuditTarget(type: "enrollment_key", id: key.id?.uuidString, name: "\(key.purpose.rawValue) key")
+    }
+
+    static func network(_ network: Network) -> AuditTarget {
+        AuditTarget(type: "network", id: network.id?.uuidString, name: network.name)
+    }
 }
 
 /// Appends events to the audit log. Writes go through the caller's database handle so an

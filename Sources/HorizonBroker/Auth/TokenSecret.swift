@@ -6,7 +6,7 @@ import Foundation
 enum TokenSecret {
     static let prefix = "hzn_"
 
-    static func generate() -> String {
+    static func generate(prefix: String = TokenSecret.prefix) -> String {
         var rng = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &rng) }
         let base64 = Data(bytes).base64EncodedString()

@@ -8,5 +8,7 @@ enum Migrations {
         app.migrations.add(AddLoginLockoutToUsers())
         app.migrations.add(CreateAccessTokens())
         app.migrations.add(CreateAuditEvents())
+        app.migrations.add(CreateNetworks())
+        app.migrations.add(CreateEnrollmentKeys())
     }
 }

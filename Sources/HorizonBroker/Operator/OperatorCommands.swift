@@ -48,7 +48,7 @@ public enum OperatorCommands {
         }
     }
 
-    private static func withStore<T: Sendable>(
+    static func withStore<T: Sendable>(
         _ config: BrokerConfiguration, _ body: @Sendable (BrokerServices, any Database) async throws -> T
     ) async throws -> T {
         var env = Environment.production
