@@ -22,13 +22,13 @@ public enum Broker {
         app.middleware.use(MetricsMiddleware(registry: services.metrics))
         app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
         app.middleware.use(APIErrorMiddleware())
-        app.middleware.use(RequestContextMiddleware(tokens: services.tokens, maxBodyBytes: config.security.maxBodyBytes))
+        app.middleware.use(RequestContextMiddleware(tokens: services.tokens, nodes: services.nodeCredentials, maxBodyBytes: config.security.maxBodyBytes))
 
         let api = try BrokerAPI(services: services, storeName: config.store.name)
         try api.registerHandlers(
             on: VaporTransport(routesBuilder: app),
             configuration: .init(dateTranscoder: APIDateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
-            middlewares: [AuthenticationGate(publicOperations: api.publicOperations)])
+            middlewares: [AuthenticationGate(access: api.operationAccess)])
         return StartupReport(createdAdmin: created?.username, generatedAdminPassword: created?.generatedPassword)
     }
 

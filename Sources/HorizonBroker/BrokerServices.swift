@@ -13,6 +13,8 @@ struct BrokerServices: Sendable {
     let networks: NetworkService
     let enrollmentKeys: EnrollmentKeyService
     let addresses: AddressAllocator
+    let nodeCredentials: NodeCredentials
+    let netmapChanges: NetmapChangeHub
     let metrics: PrometheusCollectorRegistry
 
     init(configuration: BrokerConfiguration, threadPool: NIOThreadPool) {
@@ -29,6 +31,8 @@ struct BrokerServices: Sendable {
         networks = NetworkService(clock: clock, audit: audit)
         enrollmentKeys = EnrollmentKeyService(clock: clock, audit: audit)
         addresses = AddressAllocator(clock: clock)
+        nodeCredentials = NodeCredentials(clock: clock)
+        netmapChanges = NetmapChangeHub()
         metrics = PrometheusCollectorRegistry()
     }
 }

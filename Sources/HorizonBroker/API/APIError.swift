@@ -31,6 +31,10 @@ struct APIError: Error, Sendable {
     static let accountDisabled = APIError(.unauthorized, "account_disabled", "the account is disabled; ask an administrator")
     static let invalidCredentials = APIError(
         .unauthorized, "invalid_credentials", "wrong username or password, or the account is disabled")
+    static let nodeCredentialForUserOperation = APIError(
+        .forbidden, "forbidden", "a node credential cannot be used for this operation; use a user's token")
+    static let userTokenForNodeOperation = APIError(
+        .forbidden, "forbidden", "this operation is for servers and devices; authenticate with the node credential")
     static let adminOnly = APIError(.forbidden, "forbidden", "only an administrator may do this")
     static let notYours = APIError(.forbidden, "forbidden", "you may only access your own account")
 

@@ -12,15 +12,15 @@ struct BrokerAPI: APIProtocol {
     let storeName: String
     /// The served form of `openapi.yaml`, parsed once at start.
     let document: OpenAPIObjectContainer
-    /// Operations the document marks public (`security: []`); all others need a token.
-    let publicOperations: Set<String>
+    /// Who may call each operation, as the document's `security` says.
+    let operationAccess: OperationAccess
 
     init(services: BrokerServices, storeName: String) throws {
         self.services = services
         self.storeName = storeName
         let raw = try OpenAPIDocument.load()
         self.document = try OpenAPIObjectContainer(unvalidatedValue: raw)
-        self.publicOperations = AuthenticationGate.publicOperations(in: raw)
+        self.operationAccess = OperationAccess(document: raw)
     }
 
     var clock: BrokerClock { services.configuration.clock }

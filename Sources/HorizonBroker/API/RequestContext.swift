@@ -9,6 +9,8 @@ struct RequestContext: Sendable {
     enum Authentication: Sendable {
         case anonymous
         case authenticated(Principal)
+        /// A server or device, by its node credential.
+        case node(NodePrincipal)
         /// A token was presented but does not stand for anyone (why, in the error).
         case rejected(APIError)
     }
@@ -29,10 +31,21 @@ struct RequestContext: Sendable {
     /// The peer's IP address (the broker does not trust forwarding headers).
     var sourceAddress: String { request.remoteAddress?.ipAddress ?? "unknown" }
 
-    /// The authenticated principal, or 401.
+    /// The authenticated user, or 401 (403 for a node credential).
     func requireUser() throws -> Principal {
         switch authentication {
         case .authenticated(let principal): return principal
+        case .node: throw APIError.nodeCredentialForUserOperation
+        case .anonymous: throw APIError.missingToken
+        case .rejected(let error): throw error
+        }
+    }
+
+    /// The authenticated server or device, or 401 (403 for a user token).
+    func requireNode() throws -> NodePrincipal {
+        switch authentication {
+        case .node(let node): return node
+        case .authenticated: throw APIError.userTokenForNodeOperation
         case .anonymous: throw APIError.missingToken
         case .rejected(let error): throw error
         }
@@ -53,8 +66,11 @@ struct RequestContext: Sendable {
     }
 
     var actor: Actor {
-        if case .authenticated(let principal) = authentication { return principal.actor(from: sourceAddress) }
-        return Actor(name: "anonymous", id: nil, sourceAddress: sourceAddress)
+        switch authentication {
+        case .authenticated(let principal): principal.actor(from: sourceAddress)
+        case .node(let node): node.actor(from: sourceAddress)
+        case .anonymous, .rejected: Actor(name: "anonymous", id: nil, sourceAddress: sourceAddress)
+        }
     }
 }
 
@@ -62,6 +78,7 @@ struct RequestContext: Sendable {
 /// the rest of the chain with `RequestContext.current` set.
 struct RequestContextMiddleware: AsyncMiddleware {
     let tokens: TokenService
+    let nodes: NodeCredentials
     let maxBodyBytes: Int
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
@@ -89,8 +106,12 @@ struct RequestContextMiddleware: AsyncMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             return .rejected(APIError(.unauthorized, "unauthorized", "the Authorization header must be 'Bearer <token>'"))
         }
+        let secret = String(parts[1]).trimmingCharacters(in: .whitespaces)
         do {
-            return .authenticated(try await tokens.resolve(secret: String(parts[1]).trimmingCharacters(in: .whitespaces), on: request.db))
+            if NodeCredentials.isNodeCredential(secret) {
+                return .node(try await nodes.resolve(secret: secret, on: request.db))
+            }
+            return .authenticated(try await tokens.resolve(secret: secret, on: request.db))
         } catch let error as APIError {
             return .rejected(error)
         }

@@ -10,5 +10,6 @@ enum Migrations {
         app.migrations.add(CreateAuditEvents())
         app.migrations.add(CreateNetworks())
         app.migrations.add(CreateEnrollmentKeys())
+        app.migrations.add(CreateNodes())
     }
 }
