@@ -3,7 +3,8 @@ import OpenAPIRuntime
 
 /// Refuses, before any body is decoded, every request whose credential does not fit the
 /// operation: public operations (`security: []`) take anyone, node operations
-/// (`security: [nodeAuth: []]`) a server's or device's credential, all others a user's token.
+/// (`security: [nodeAuth: []]`) a server's or device's credential, operations that list both
+/// schemes either, and all others a user's token.
 /// The document is the one place that says which is which; handlers still ask for the
 /// principal they act as (`RequestContext.requireUser()`, `requireNode()` and friends).
 struct AuthenticationGate: ServerMiddleware {
@@ -16,6 +17,9 @@ struct AuthenticationGate: ServerMiddleware {
         let context = try RequestContext.get()
         if access.nodeOperations.contains(operationID) {
             _ = try context.requireNode()
+        } else if access.userOrNodeOperations.contains(operationID) {
+            if case .node = context.authentication { return try await next(request, body, metadata) }
+            _ = try context.requireUser()
         } else if !access.publicOperations.contains(operationID) {
             _ = try context.requireUser()
         }
@@ -29,6 +33,8 @@ struct OperationAccess: Sendable {
     var publicOperations: Set<String> = []
     /// `security: [{nodeAuth: []}]`.
     var nodeOperations: Set<String> = []
+    /// `security: [{bearerAuth: []}, {nodeAuth: []}]`: a user's token or a node credential.
+    var userOrNodeOperations: Set<String> = []
 
     static let nodeScheme = "nodeAuth"
 
@@ -43,6 +49,8 @@ struct OperationAccess: Sendable {
                     publicOperations.insert(id)
                 } else if schemes == [Self.nodeScheme] {
                     nodeOperations.insert(id)
+                } else if schemes.contains(Self.nodeScheme) {
+                    userOrNodeOperations.insert(id)
                 }
             }
         }
