@@ -12,12 +12,15 @@ public enum NetworkChange: Equatable, Sendable {
     case rule(IPFamily, [String])
     /// A kernel setting under /proc/sys; undone by writing back the value found there.
     case sysctl(String, value: String)
+    /// An nftables table of Horizon's own (`inet` family), given as the chains inside it;
+    /// undone by deleting the whole table, so no rule of anyone else's is touched.
+    case firewallTable(name: String, chains: String)
 
     /// Addresses and routes vanish with the interface; rules and sysctls outlive it.
     public var vanishesWithLink: Bool {
         switch self {
         case .address, .linkUp, .route: true
-        case .rule, .sysctl: false
+        case .rule, .sysctl, .firewallTable: false
         }
     }
 
@@ -29,7 +32,8 @@ public enum NetworkChange: Equatable, Sendable {
         var flag: String { self == .v4 ? "-4" : "-6" }
     }
 
-    /// The `ip` arguments that make the change and those that undo it; nil for sysctls.
+    /// The `ip` arguments that make the change and those that undo it; nil for sysctls and
+    /// firewall tables.
     /// Bringing the link up has no undo: the link goes away with the device, and setting it
     /// down first would flush its IPv6 addresses before their own undo runs.
     public var ipCommands: (apply: [String], undo: [String]?)? {
@@ -46,8 +50,15 @@ public enum NetworkChange: Equatable, Sendable {
             return ([family, "route", "add"] + tail, [family, "route", "del"] + tail)
         case .rule(let family, let words):
             return ([family.flag, "rule", "add"] + words, [family.flag, "rule", "del"] + words)
-        case .sysctl:
+        case .sysctl, .firewallTable:
             return nil
         }
+    }
+
+    /// The `nft -f -` script that creates a firewall table. It first creates and deletes the
+    /// table, so a table left behind by a crashed run is replaced, never doubled, and all of it
+    /// happens in one nftables transaction.
+    public static func firewallScript(table name: String, chains: String) -> String {
+        "add table inet \(name)\ndelete table inet \(name)\ntable inet \(name) {\n\(chains)\n}\n"
     }
 }

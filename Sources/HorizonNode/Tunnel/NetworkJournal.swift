@@ -6,6 +6,7 @@ public final class NetworkJournal {
     private enum Undo {
         case ip([String], vanishesWithLink: Bool)
         case sysctl(String, previous: String)
+        case firewallTable(String)
     }
 
     private var undoSteps: [Undo] = []
@@ -26,6 +27,9 @@ public final class NetworkJournal {
             guard previous != value else { return }
             try writeSysctl(key, value)
             undoSteps.append(.sysctl(key, previous: previous))
+        } else if case .firewallTable(let name, let chains) = change {
+            try SystemTool.nft(["-f", "-"], input: NetworkChange.firewallScript(table: name, chains: chains))
+            undoSteps.append(.firewallTable(name))
         }
     }
 
@@ -40,6 +44,7 @@ public final class NetworkJournal {
                 case .ip(_, vanishesWithLink: true) where linkGone: break
                 case .ip(let arguments, _): try SystemTool.ip(arguments)
                 case .sysctl(let key, let previous): try writeSysctl(key, previous)
+                case .firewallTable(let name): try SystemTool.nft(["delete", "table", "inet", name])
                 }
             } catch {
                 failures.append(error)

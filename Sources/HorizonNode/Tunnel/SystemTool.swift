@@ -1,6 +1,6 @@
 import Foundation
 
-/// Runs the host's network tools (iproute2's `ip`) to completion. A failure carries the
+/// Runs the host's network tools (iproute2's `ip`, `nft`) to completion. A failure carries the
 /// command line and the tool's own message, which is usually what the user needs to see.
 enum SystemTool {
     /// Where root's PATH finds iproute2 on Debian and friends, for callers whose PATH lacks sbin.
@@ -12,10 +12,16 @@ enum SystemTool {
         try run("ip", arguments)
     }
 
-    static func run(_ tool: String, _ arguments: [String]) throws(TunnelError) -> String {
+    /// Runs `nft ARGUMENTS`, feeding `input` (a ruleset for `-f -`) on standard input.
+    @discardableResult
+    static func nft(_ arguments: [String], input: String? = nil) throws(TunnelError) -> String {
+        try run("nft", arguments, input: input, package: "nftables")
+    }
+
+    static func run(_ tool: String, _ arguments: [String], input: String? = nil, package: String = "iproute2") throws(TunnelError) -> String {
         let commandLine = ([tool] + arguments).joined(separator: " ")
         guard let path = locate(tool) else {
-            throw TunnelError("cannot find `\(tool)` — install iproute2")
+            throw TunnelError("cannot find `\(tool)` — install \(package)")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
@@ -23,11 +29,17 @@ enum SystemTool {
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
+        let standardInput = input.map { _ in Pipe() }
+        process.standardInput = standardInput ?? FileHandle.nullDevice
         do {
             try process.run()
         } catch {
             throw TunnelError("cannot run `\(commandLine)`: \(error.localizedDescription)")
+        }
+        if let standardInput, let input {
+            // Rulesets are a few hundred bytes: far below the pipe buffer, so this cannot block.
+            try? standardInput.fileHandleForWriting.write(contentsOf: Data(input.utf8))
+            try? standardInput.fileHandleForWriting.close()
         }
         // Drain both pipes before waiting, so a chatty tool cannot block on a full pipe.
         let standardError = DrainedPipe(errors)
