@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "HorizonCrypto", targets: ["HorizonCrypto"]),
         .library(name: "HorizonWireGuard", targets: ["HorizonWireGuard"]),
         .library(name: "HorizonDevice", targets: ["HorizonDevice"]),
+        .library(name: "HorizonLAN", targets: ["HorizonLAN"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -58,6 +59,9 @@ let package = Package(
         // Layer 3
         .target(name: "HorizonDevice", dependencies: ["HorizonCore", "HorizonCrypto", "HorizonWireGuard", "HorizonTUN", "HorizonUDP"]),
 
+        // LAN emulation: the Ethernet switch each node runs for its virtual LANs (sans-IO).
+        .target(name: "HorizonLAN", dependencies: ["HorizonCore"]),
+
         // Layer 4
         .target(
             name: "HorizonNode",
@@ -90,6 +94,7 @@ let package = Package(
         .testTarget(name: "HorizonCoreTests", dependencies: ["HorizonCore"]),
         .testTarget(name: "HorizonCryptoTests", dependencies: ["HorizonCrypto", "HorizonCore"]),
         .testTarget(name: "HorizonWireGuardTests", dependencies: ["HorizonCore", "HorizonCrypto", "HorizonWireGuard", "HorizonTestKit"]),
+        .testTarget(name: "HorizonLANTests", dependencies: ["HorizonLAN", "HorizonCore", "HorizonTestKit"]),
         .testTarget(name: "HorizonNodeTests", dependencies: ["HorizonNode", "HorizonCore"]),
         .testTarget(name: "HorizonDeviceTests", dependencies: ["HorizonDevice", "HorizonCore", "HorizonCrypto", "HorizonWireGuard", "HorizonNetnsKit", "HorizonTestKit"]),
         .testTarget(name: "ArchitectureTests"),

@@ -40,6 +40,14 @@ let package = Package(
             dependencies: ["CLibFuzzer", .product(name: "HorizonDevice", package: "Horizon")]
         ),
         .executableTarget(
+            name: "FuzzLANSwitch",
+            dependencies: [
+                "CLibFuzzer",
+                .product(name: "HorizonLAN", package: "Horizon"),
+                .product(name: "HorizonCore", package: "Horizon"),
+            ]
+        ),
+        .executableTarget(
             name: "FuzzUAPIRequest",
             dependencies: [
                 "CLibFuzzer",

@@ -16,6 +16,9 @@ func fuzzCoreParsers(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     if let bytes = Base64.decode(text) {
         precondition(Base64.encode(bytes) == text, "Base64 round trip")
     }
+    if let mac = MACAddress(text) {
+        precondition(MACAddress(mac.description) == mac, "MACAddress round trip")
+    }
     if let bytes = Hex.decode(text) {
         precondition(Hex.decode(Hex.encode(bytes)) == bytes, "Hex round trip")
     }
