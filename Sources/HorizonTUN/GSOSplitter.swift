@@ -53,13 +53,16 @@ public enum GSOSplitter {
         let start = Int(header.checksumStart), field = start + Int(header.checksumOffset)
         if header.needsChecksum, field + 2 > count { return .dropped(.malformed) }
         let destination = batch.start(batch.count)
-        destination.copyMemory(from: source, byteCount: count)
         if header.needsChecksum {
+            destination.copyMemory(from: source, byteCount: start)
             // The field already holds the pseudo-header sum, so summing over it finishes the job.
-            var checksum = InternetChecksum.finish(InternetChecksum.sum(destination + start, count: count - start))
+            var checksum = InternetChecksum.finish(
+                InternetChecksum.copyAndSum(from: source + start, to: destination + start, count: count - start))
             // UDP (checksum at offset 6) sends a computed zero as all ones (RFC 768).
             if header.checksumOffset == 6, checksum == 0 { checksum = 0xFFFF }
             destination.storeBytes(of: checksum, toByteOffset: field, as: UInt16.self)
+        } else {
+            destination.copyMemory(from: source, byteCount: count)
         }
         batch.setLength(count, at: batch.count)
         batch.count += 1
@@ -90,7 +93,9 @@ public enum GSOSplitter {
             let total = headers + length
             let out = batch.start(batch.count + i)
             out.copyMemory(from: source, byteCount: headers)
-            (out + headers).copyMemory(from: source + offset, byteCount: length)
+            // The payload is summed while it is copied; the headers are summed below, once
+            // they are final. Transport headers have even lengths, so the two sums add up.
+            let payloadSum = InternetChecksum.copyAndSum(from: source + offset, to: out + headers, count: length)
 
             if ipv6 {
                 out.setBE16(UInt16(total - 40), at: 4)
@@ -114,9 +119,9 @@ public enum GSOSplitter {
             }
             out.storeBytes(of: 0, toByteOffset: checksumField, as: UInt16.self)
             let transportLength = total - l4
-            let sum = InternetChecksum.sum(out + l4, count: transportLength,
+            let sum = InternetChecksum.sum(out + l4, count: transportHeader,
                                            initial: InternetChecksum.pseudoHeaderSum(
-                                               ip: out, isIPv6: ipv6, protocol: proto, length: transportLength))
+                                               ip: out, isIPv6: ipv6, protocol: proto, length: transportLength) &+ payloadSum)
             var checksum = InternetChecksum.finish(sum)
             if proto == 17, checksum == 0 { checksum = 0xFFFF }
             out.storeBytes(of: checksum, toByteOffset: checksumField, as: UInt16.self)
