@@ -174,9 +174,10 @@ if !dataPlaneOnly {
         .testTarget(
             name: "HorizonBrokerTests",
             dependencies: [
-                "HorizonBroker", "HorizonProtocol",
+                "HorizonBroker", "HorizonProtocol", "HorizonBrokerClient",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Yams", package: "Yams"),
