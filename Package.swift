@@ -33,6 +33,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
         .package(url: "https://github.com/swift-server/swift-openapi-async-http-client", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // The node agent's local API (HTTP on a Unix socket) and its HTTP client.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.25.0"),
     ],
     targets: [
         // Layer 0
@@ -84,6 +87,10 @@ let package = Package(
             dependencies: [
                 "HorizonCore", "HorizonCrypto", "HorizonProtocol", "HorizonDevice",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
 
@@ -111,7 +118,7 @@ let package = Package(
         .testTarget(name: "HorizonCryptoTests", dependencies: ["HorizonCrypto", "HorizonCore"]),
         .testTarget(name: "HorizonWireGuardTests", dependencies: ["HorizonCore", "HorizonCrypto", "HorizonWireGuard", "HorizonTestKit"]),
         .testTarget(name: "HorizonLANTests", dependencies: ["HorizonLAN", "HorizonCore", "HorizonTestKit"]),
-        .testTarget(name: "HorizonNodeTests", dependencies: ["HorizonNode", "HorizonCore"]),
+        .testTarget(name: "HorizonNodeTests", dependencies: ["HorizonNode", "HorizonCore", .product(name: "NIOHTTP1", package: "swift-nio")]),
         .testTarget(name: "HorizonDeviceTests", dependencies: ["HorizonDevice", "HorizonCore", "HorizonCrypto", "HorizonWireGuard", "HorizonNetnsKit", "HorizonTestKit"]),
         .testTarget(name: "ArchitectureTests"),
         // Root-only fixtures (network namespaces, a TUN-to-TUN relay) for the I/O tests and benchmark.

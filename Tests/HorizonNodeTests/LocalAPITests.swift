@@ -1,0 +1,69 @@
+import Foundation
+import HorizonNode
+import NIOHTTP1
+import Testing
+
+/// The daemon's local API over a real Unix socket in a temporary directory.
+@Suite struct LocalAPITests {
+    struct Echo: Codable, Equatable { var method: String; var path: String; var query: [String: String]; var text: String }
+
+    /// Serves an echo handler on a fresh socket for the duration of `body`.
+    func withServer(_ body: (String) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hz-local-\(UUID().uuidString)").path
+        let socket = directory + "/run/horizon.sock"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let ready = AsyncStream<Void>.makeStream()
+        let server = Task {
+            try await LocalAPIServer.serve(socketPath: socket, handler: { request in
+                if request.path == "/v1/fail" { return .error(409, "not now — try later") }
+                return .json(Echo(method: request.method, path: request.path, query: request.query,
+                                  text: String(decoding: request.body, as: UTF8.self)))
+            }, ready: { ready.continuation.finish() })
+        }
+        for await _ in ready.stream {}
+        do {
+            try await body(socket)
+        } catch {
+            server.cancel()
+            _ = await server.result
+            throw error
+        }
+        server.cancel()
+        try await server.value
+        #expect(!FileManager.default.fileExists(atPath: socket), "the socket file goes away with the server")
+    }
+
+    @Test func requestsAndAnswersOverTheSocket() async throws {
+        try await withServer { socket in
+            let client = LocalAPIClient(socketPath: socket)
+            let echo = try await client.send(.POST, "/v1/connect?server=gw-1&json=", body: Data("hello".utf8)).decode(Echo.self)
+            #expect(echo == Echo(method: "POST", path: "/v1/connect", query: ["server": "gw-1", "json": ""], text: "hello"))
+            for _ in 0..<3 {  // the same client, again: connections are reused or reopened cleanly
+                #expect(try await client.send(.GET, "/v1/status").decode(Echo.self).path == "/v1/status")
+            }
+            let failure = try await client.send(.GET, "/v1/fail")
+            #expect(failure.status == 409 && failure.errorMessage == "not now — try later" && !failure.isSuccess)
+
+            let attributes = try FileManager.default.attributesOfItem(atPath: socket)
+            let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
+            #expect(mode & 0o007 == 0, "others may not open the socket (mode \(String(mode, radix: 8)))")
+        }
+    }
+
+    @Test func oversizeBodiesAreRefused() async throws {
+        try await withServer { socket in
+            let response = try await LocalAPIClient(socketPath: socket).send(.POST, "/v1/x", body: Data(count: (1 << 20) + 1))
+            #expect(response.status == 413)
+        }
+    }
+
+    @Test func aMissingDaemonIsOneClearLine() async {
+        let client = LocalAPIClient(socketPath: "/tmp/hz-no-such-dir-\(UUID().uuidString)/horizon.sock")
+        await #expect(throws: LocalAPIError.self) { _ = try await client.send(.GET, "/v1/status") }
+        do {
+            _ = try await client.send(.GET, "/v1/status")
+        } catch {
+            #expect(error.description.contains("daemon is not running") && error.description.contains("horizon daemon"))
+        }
+    }
+}
