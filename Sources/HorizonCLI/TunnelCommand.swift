@@ -29,30 +29,21 @@ struct TunnelCommand: ParsableCommand {
         let tunnel: Tunnel
         do {
             tunnel = try Tunnel(configPath: config, interfaceName: interface) { message in
-                Self.printError("warning: \(message)")
+                Console.error("warning: \(message)")
             }
         } catch {
             throw CLIError(error.description)
         }
-        for warning in tunnel.warnings { Self.printError("warning: \(warning)") }
-        // Written unbuffered: whoever started us may be waiting for this line.
-        Self.write(tunnel.statusLine, to: .standardOutput)
+        for warning in tunnel.warnings { Console.error("warning: \(warning)") }
+        Console.write(tunnel.statusLine)
 
         let reason = tunnel.waitForShutdown()
         let failures = tunnel.stop(interfaceDeleted: reason == .interfaceDeleted)
-        for failure in failures { Self.printError("warning: could not undo: \(failure)") }
+        for failure in failures { Console.error("warning: could not undo: \(failure)") }
         if reason == .interfaceDeleted {
             throw CLIError("interface \(tunnel.interfaceName) was deleted; tunnel stopped")
         }
         guard failures.isEmpty else { throw ExitCode.failure }
-        Self.write("\(tunnel.interfaceName) down", to: .standardOutput)
-    }
-
-    private static func printError(_ line: String) {
-        write(line, to: .standardError)
-    }
-
-    private static func write(_ line: String, to handle: FileHandle) {
-        handle.write(Data((line + "\n").utf8))
+        Console.write("\(tunnel.interfaceName) down")
     }
 }

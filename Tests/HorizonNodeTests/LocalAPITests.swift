@@ -67,3 +67,35 @@ import Testing
         }
     }
 }
+
+@Suite struct LocalAPISocketOwnershipTests {
+    @Test func aSecondServerDoesNotStealALiveSocketButReplacesAStaleOne() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hz-local-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let socket = directory + "/horizon.sock"
+        let ready = AsyncStream<Void>.makeStream()
+        let first = Task {
+            try await LocalAPIServer.serve(socketPath: socket, handler: { _ in .json(["who": "first"]) },
+                                           ready: { ready.continuation.finish() })
+        }
+        for await _ in ready.stream {}
+        await #expect(throws: LocalAPIError.self) {
+            try await LocalAPIServer.serve(socketPath: socket, handler: { _ in .json(["who": "second"]) })
+        }
+        #expect(try await LocalAPIClient(socketPath: socket).send(.GET, "/").decode([String: String].self) == ["who": "first"])
+        first.cancel()
+        try await first.value
+
+        // A socket file nobody listens on (a daemon that was killed) is replaced.
+        FileManager.default.createFile(atPath: socket, contents: Data())
+        let again = AsyncStream<Void>.makeStream()
+        let second = Task {
+            try await LocalAPIServer.serve(socketPath: socket, handler: { _ in .json(["who": "second"]) },
+                                           ready: { again.continuation.finish() })
+        }
+        for await _ in again.stream {}
+        #expect(try await LocalAPIClient(socketPath: socket).send(.GET, "/").decode([String: String].self) == ["who": "second"])
+        second.cancel()
+        try await second.value
+    }
+}

@@ -22,7 +22,7 @@ public enum LocalAPIServer {
         let server: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
         do {
             server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: true) { channel in
+                .bind(unixDomainSocketPath: socketPath) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                         return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
