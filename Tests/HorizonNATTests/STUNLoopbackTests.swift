@@ -28,6 +28,20 @@ import Testing
         #expect(counters.received == counters.answered + counters.ignored)
     }
 
+    /// The convenience server: both families on one port (wildcard-bound; only loopback talks to it).
+    @Test func dualStackServerAnswersBothFamiliesOnOnePort() throws {
+        let server = try STUNServer(port: 0)
+        server.start()
+        defer { server.stop() }
+        #expect(server.sockets.count == 2)
+        let port = server.sockets[0].port
+        for (family, loopback) in [(UDPSocket.Family.ipv4, Self.loopback4), (.ipv6, Self.loopback6)] {
+            let socket = try UDPSocket(family: family, address: loopback)
+            let mapped = try STUNClient(socket: socket).reflexiveAddress(from: UDPAddress(ip: loopback, port: port), policy: Self.fast)
+            #expect(mapped == UDPAddress(ip: loopback, port: socket.port))
+        }
+    }
+
     @Test func serverIgnoresNonSTUNAndStopsPromptly() throws {
         let serverSocket = try UDPSocket(family: .ipv4, address: Self.loopback4)
         let server = STUNServer(sockets: [serverSocket])
