@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "HorizonWireGuard", targets: ["HorizonWireGuard"]),
         .library(name: "HorizonDevice", targets: ["HorizonDevice"]),
         .library(name: "HorizonLAN", targets: ["HorizonLAN"]),
+        .library(name: "HorizonNAT", targets: ["HorizonNAT"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -67,6 +68,8 @@ let package = Package(
 
         // Layer 3
         .target(name: "HorizonDevice", dependencies: ["HorizonCore", "HorizonCrypto", "HorizonWireGuard", "HorizonTUN", "HorizonUDP"]),
+        // STUN (RFC 8489) codec, responder, server and client; TURN attributes and ChannelData framing.
+        .target(name: "HorizonNAT", dependencies: ["HorizonCore", "HorizonUDP", "CLibCrypto"]),
 
         // LAN emulation: the Ethernet switch each node runs for its virtual LANs (sans-IO).
         .target(name: "HorizonLAN", dependencies: ["HorizonCore"]),
@@ -126,6 +129,7 @@ let package = Package(
         .target(name: "HorizonNetnsKit", dependencies: ["HorizonTUN", "CHorizonLinux"]),
         .testTarget(name: "HorizonTUNTests", dependencies: ["HorizonTUN", "HorizonNetnsKit"]),
         .testTarget(name: "HorizonUDPTests", dependencies: ["HorizonUDP", "HorizonCore"]),
+        .testTarget(name: "HorizonNATTests", dependencies: ["HorizonNAT", "HorizonUDP", "HorizonCore"]),
         .testTarget(name: "HorizonTunnelTests", dependencies: ["HorizonNode", "HorizonDevice", "HorizonCore", "HorizonNetnsKit"]),
         .testTarget(name: "HorizonUAPIServerTests", dependencies: ["HorizonDevice", "HorizonCore", "HorizonNetnsKit"]),
         // Not a test: prints TUN and UDP batching/offload throughput (see its --help).

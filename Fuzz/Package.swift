@@ -55,5 +55,13 @@ let package = Package(
                 .product(name: "HorizonCore", package: "Horizon"),
             ]
         ),
+        .executableTarget(
+            name: "FuzzSTUN",
+            dependencies: [
+                "CLibFuzzer",
+                .product(name: "HorizonNAT", package: "Horizon"),
+                .product(name: "HorizonCore", package: "Horizon"),
+            ]
+        ),
     ]
 )

@@ -34,7 +34,7 @@ import Testing
 
     @Test func manifestHasTheLayeredModules() {
         for name in ["HorizonCore", "HorizonCrypto", "HorizonProtocol", "HorizonWireGuard", "HorizonBroker",
-                     "HorizonNode", "HorizonTestKit", "HorizonCLI", "HorizonBrokerCLI"] {
+                     "HorizonNode", "HorizonNAT", "HorizonTestKit", "HorizonCLI", "HorizonBrokerCLI"] {
             #expect(manifest.targets[name] != nil, "missing target \(name)")
         }
     }
