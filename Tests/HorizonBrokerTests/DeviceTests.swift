@@ -87,6 +87,9 @@ import Vapor
             #expect(refused.text.contains("names no user"))
             let serverKey = try await api.enrollmentKey("server", adminToken: admin)
             #expect(try await register("sneaky", enrollmentKey: serverKey).errorCode == "invalid_enrollment_key")
+            #expect(try await api.send(.PATCH, "api/v1/users/\(carolID)", token: admin, json: ["disabled": true]).status == .ok)
+            let disabled = try await register("kiosk-2", enrollmentKey: carolsKey)
+            #expect(disabled.status == .unauthorized && disabled.text.contains("disabled"))
             #expect(try await Node.query(on: app.db).count() == 1)
             #expect(try await AddressAllocation.query(on: app.db).count() == 1)
         }

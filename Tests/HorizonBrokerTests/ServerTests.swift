@@ -81,10 +81,7 @@ import Vapor
     @Test(arguments: TestStore.available)
     func badProofsAreRefused(store: TestStore) async throws {
         let clock = TestClock()
-        try await store.withBroker(clock: clock.brokerClock) { app, _ in
-            let api = APIClient(app: app)
-            let admin = try await api.login("admin", AuthTests.adminPassword)
-            let enrollmentKey = try await api.enrollmentKey("server", adminToken: admin)
+        try await Self.withServerKey(store, clock: clock) { app, api, admin, enrollmentKey in
             let key = TestNodeKey(), other = TestNodeKey()
 
             func register(_ challenge: ChallengeBody, proof: String, publicKey: String = key.publicKey) async throws -> APIResponse {
@@ -127,15 +124,48 @@ import Vapor
             #expect(try await register(c5, proof: proof).status == .created)
             #expect(try await register(c5, proof: proof).errorCode == "invalid_challenge")
             #expect(try await Node.query(on: app.db).count() == 1)
+
+            // Unanswered challenges are swept once expired.
+            #expect(try await NodeChallenge.query(on: app.db).count() == 0, "answered ones are gone at once")
+            _ = try await api.challenge(for: key)
+            try await #require(app.brokerServices).serverPresence.sweep(now: clock.now, on: app.db)
+            #expect(try await NodeChallenge.query(on: app.db).count() == 1)
+            clock.advance(301)
+            try await #require(app.brokerServices).serverPresence.sweep(now: clock.now, on: app.db)
+            #expect(try await NodeChallenge.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test(arguments: TestStore.available)
+    func challengesAreRateLimitedPerAddress(store: TestStore) async throws {
+        try await store.withBroker { app, _ in
+            let api = APIClient(app: app)
+            let key = TestNodeKey()
+            for _ in 0..<60 { _ = try await api.challenge(for: key) }
+            let refused = try await api.send(.POST, "api/v1/nodes/challenges", json: ["publicKey": key.publicKey])
+            #expect(refused.status == .tooManyRequests && refused.errorCode == "rate_limited")
+            #expect(refused.headers.first(name: "Retry-After").flatMap(Int.init) != nil)
+        }
+    }
+
+    @Test(arguments: TestStore.available)
+    func brokersRacingToCreateTheProofKeyAgreeOnOne(store: TestStore) async throws {
+        try await store.withBroker { app, _ in
+            let publicKeys = try await withThrowingTaskGroup(of: Data.self) { group in
+                for _ in 0..<6 {
+                    // Each store stands for another broker: its own cache, one database.
+                    group.addTask { try await BrokerKeyStore(clock: .system).privateKey(on: app.db).publicKey.rawRepresentation }
+                }
+                return try await group.reduce(into: Set<Data>()) { $0.insert($1) }
+            }
+            #expect(publicKeys.count == 1)
+            #expect(try await BrokerKey.query(on: app.db).count() == 1)
         }
     }
 
     @Test(arguments: TestStore.available)
     func namesAndKeysAreUnique(store: TestStore) async throws {
-        try await store.withBroker { app, _ in
-            let api = APIClient(app: app)
-            let admin = try await api.login("admin", AuthTests.adminPassword)
-            let enrollmentKey = try await api.enrollmentKey("server", adminToken: admin)
+        try await Self.withServerKey(store) { app, api, admin, enrollmentKey in
             let key = TestNodeKey()
             #expect(try await api.registerServer("gw-1", key: key, enrollmentKey: enrollmentKey).status == .created)
             let sameName = try await api.registerServer("GW-1", key: TestNodeKey(), enrollmentKey: enrollmentKey)
@@ -149,10 +179,7 @@ import Vapor
 
     @Test(arguments: TestStore.available)
     func oneOffKeyRegistersExactlyOneOfManyRacingServers(store: TestStore) async throws {
-        try await store.withBroker { app, _ in
-            let api = APIClient(app: app)
-            let admin = try await api.login("admin", AuthTests.adminPassword)
-            let enrollmentKey = try await api.enrollmentKey("server", adminToken: admin, reusable: false)
+        try await Self.withServerKey(store, reusable: false) { app, api, admin, enrollmentKey in
             let statuses = try await withThrowingTaskGroup(of: (HTTPStatus, String?).self) { group in
                 for index in 0..<8 {
                     group.addTask {
@@ -171,10 +198,7 @@ import Vapor
 
     @Test(arguments: TestStore.available)
     func badInputIsA400WithTheFieldsCode(store: TestStore) async throws {
-        try await store.withBroker { app, _ in
-            let api = APIClient(app: app)
-            let admin = try await api.login("admin", AuthTests.adminPassword)
-            let enrollmentKey = try await api.enrollmentKey("server", adminToken: admin)
+        try await Self.withServerKey(store) { app, api, admin, enrollmentKey in
             let cases: [(String, [String: Any], String)] = [
                 ("bad base64 key", ["publicKey": "not base64!"], "invalid_public_key"),
                 ("short key", ["publicKey": Data(repeating: 7, count: 31).base64EncodedString()], "invalid_public_key"),
@@ -221,11 +245,8 @@ import Vapor
 
     @Test(arguments: TestStore.available)
     func heartbeatEndpointsAndStatusChangesPublishNetmapChanges(store: TestStore) async throws {
-        try await store.withBroker { app, _ in
-            let api = APIClient(app: app)
+        try await Self.withServerKey(store) { app, api, admin, enrollmentKey in
             let hub = try #require(app.brokerServices).netmapChanges
-            let admin = try await api.login("admin", AuthTests.adminPassword)
-            let enrollmentKey = try await api.enrollmentKey("server", adminToken: admin)
             let registered = try await api.registerServer("gw", key: TestNodeKey(), enrollmentKey: enrollmentKey)
                 .decode(RegisteredServerBody.self)
             var revision = hub.revision
@@ -251,6 +272,18 @@ import Vapor
             #expect(try await AddressAllocation.query(on: app.db).count() == 0)
             let actions = try await api.audit("", adminToken: admin).map(\.action)
             #expect(Set(["server.suspended", "server.deleted"]).isSubset(of: Set(actions)))
+        }
+    }
+
+    /// Runs `body` on a fresh broker with the admin's session and a server enrollment key.
+    private static func withServerKey(
+        _ store: TestStore, reusable: Bool = true, clock: TestClock = TestClock(),
+        _ body: (Application, APIClient, _ admin: String, _ enrollmentKey: String) async throws -> Void
+    ) async throws {
+        try await store.withBroker(clock: clock.brokerClock) { app, _ in
+            let api = APIClient(app: app)
+            let admin = try await api.login("admin", AuthTests.adminPassword)
+            try await body(app, api, admin, try await api.enrollmentKey("server", adminToken: admin, reusable: reusable))
         }
     }
 

@@ -6,7 +6,8 @@ extension BrokerAPI {
     func createNodeChallenge(_ input: Operations.CreateNodeChallenge.Input) async throws -> Operations.CreateNodeChallenge.Output {
         let context = try RequestContext.get()
         guard case .json(let body) = input.body else { throw APIError.badRequest("expected a JSON body") }
-        let issued = try await services.challenges.issue(for: try NodeInput.publicKey(body.publicKey), on: context.db)
+        let issued = try await services.challenges.issue(
+            for: try NodeInput.publicKey(body.publicKey), from: context.sourceAddress, on: context.db)
         return .created(.init(body: .json(.init(
             challengeId: try issued.challenge.requireID().uuidString, nonce: issued.challenge.nonce,
             brokerPublicKey: issued.brokerPublicKey, expiresAt: issued.challenge.expiresAt))))

@@ -30,6 +30,9 @@ struct DeviceService: Sendable {
             guard let owner = key.$user.id else {
                 throw EnrollmentKeyService.refused("this device enrollment key names no user to own the device; ask an administrator for a key made with a user")
             }
+            guard let user = try await User.find(owner, on: tx), !user.disabled else {
+                throw EnrollmentKeyService.refused("the user this key enrolls devices for is disabled")
+            }
             return owner
         }
         netmapChanges.publish()

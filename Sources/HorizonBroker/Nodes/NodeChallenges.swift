@@ -11,6 +11,10 @@ struct NodeChallenges: Sendable {
     let clock: BrokerClock
     let brokerKey: BrokerKeyStore
     let lifetime: TimeInterval
+    /// Challenges are free to ask for and each is a row, so one address may ask for at most
+    /// `maxPerAddress` a minute (`429 rate_limited`), counted in this broker's memory.
+    let limiter = LoginRateLimiter(window: 60)
+    static let maxPerAddress = 60
 
     struct Issued: Sendable {
         var challenge: NodeChallenge
@@ -18,11 +22,15 @@ struct NodeChallenges: Sendable {
         var brokerPublicKey: String
     }
 
-    func issue(for publicKey: PublicKey, on db: any Database) async throws -> Issued {
+    func issue(for publicKey: PublicKey, from address: String, on db: any Database) async throws -> Issued {
+        let now = clock.now()
+        if let wait = limiter.retryAfter(address, limit: Self.maxPerAddress, now: now) {
+            throw APIError(.tooManyRequests, "rate_limited", "too many challenges from this address; retry in \(wait) s", retryAfter: wait)
+        }
+        limiter.recordFailure(address, now: now)
         let brokerPublicKey = try await brokerKey.privateKey(on: db).publicKey.rawRepresentation.base64EncodedString()
         var rng = SystemRandomNumberGenerator()
         let nonce = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &rng) }
-        let now = clock.now()
         let challenge = NodeChallenge(
             publicKey: publicKey.base64, nonce: Data(nonce).base64EncodedString(),
             createdAt: now, expiresAt: now.addingTimeInterval(lifetime))
