@@ -95,6 +95,30 @@ import Vapor
         }
     }
 
+    @Test(arguments: TestStore.available)
+    func deletingAUserRemovesItsDevicesAndTheSweepFreesTheirAddresses(store: TestStore) async throws {
+        let clock = TestClock()
+        try await store.withBroker(clock: clock.brokerClock) { app, _ in
+            let api = APIClient(app: app)
+            let admin = try await api.login("admin", AuthTests.adminPassword)
+            let frankID = try await api.createUser("frank", adminToken: admin)
+            let frank = try await api.login("frank", "password-of-user")
+            let phone = try await api.enrollDevice("phone", token: frank).decode(EnrolledDeviceBody.self)
+            _ = try await api.enrollDevice("tablet", token: admin)
+            #expect(try await api.send(.DELETE, "api/v1/users/\(frankID)", token: admin).status == .noContent)
+            #expect(try await api.send(.GET, "api/v1/node", token: phone.credential).status == .unauthorized)
+            #expect(try await AddressAllocation.query(on: app.db).count() == 2, "the store cascades to nodes only")
+
+            let presence = try #require(app.brokerServices).serverPresence
+            try await presence.sweep(now: clock.now, on: app.db)
+            #expect(try await AddressAllocation.query(on: app.db).count() == 2, "young allocations may be registrations in flight")
+            clock.advance(OrphanedAddresses.minimumAge + 1)
+            try await presence.sweep(now: clock.now, on: app.db)
+            let left = try await AddressAllocation.query(on: app.db).all()
+            #expect(left.map(\.ipv4Address) == [try #require(try await devices(api, token: admin).first?.ipv4Address)])
+        }
+    }
+
     private func devices(_ api: APIClient, token: String) async throws -> [DeviceBody] {
         let res = try await api.send(.GET, "api/v1/devices", token: token)
         #expect(res.status == .ok, "\(res.text)")

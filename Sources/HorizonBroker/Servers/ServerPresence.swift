@@ -13,6 +13,7 @@ struct ServerPresence: Sendable {
     let policy: NodePolicy
     let audit: AuditLog
     let challenges: NodeChallenges
+    let orphanedAddresses = OrphanedAddresses()
     let netmapChanges: NetmapChangeHub
 
     struct Report: Sendable {
@@ -59,9 +60,10 @@ struct ServerPresence: Sendable {
     }
 
     /// Finds servers that went offline or came back since the last sweep (by any broker),
-    /// records `server.offline` / `server.online`, publishes one netmap change if any, and
-    /// drops expired challenges. It writes only when there is something to change: a sweep
-    /// with nothing to do is two reads, so it never contends for SQLite's write lock.
+    /// records `server.offline` / `server.online`, publishes one netmap change if any, drops
+    /// expired challenges and releases orphaned overlay addresses. It writes only when there
+    /// is something to change: a sweep with nothing to do only reads, so it never contends
+    /// for SQLite's write lock.
     @discardableResult
     func sweep(now: Date, on db: any Database) async throws -> Transitions {
         let since = SQLBind(now.addingTimeInterval(-policy.serverOfflineAfter))
@@ -82,6 +84,7 @@ struct ServerPresence: Sendable {
             }
         }
         try await challenges.purgeExpired(now: now, on: db)
+        try await orphanedAddresses.release(now: now, on: db)
         if !result.wentOffline.isEmpty || !result.cameOnline.isEmpty { netmapChanges.publish() }
         return result
     }
