@@ -29,6 +29,8 @@ public enum Broker {
             on: VaporTransport(routesBuilder: app),
             configuration: .init(dateTranscoder: APIDateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
             middlewares: [AuthenticationGate(access: api.operationAccess)])
+        app.brokerServices = services
+        app.lifecycle.use(ServerPresenceSweeper(presence: services.serverPresence, interval: config.nodes.sweepInterval))
         return StartupReport(createdAdmin: created?.username, generatedAdminPassword: created?.generatedPassword)
     }
 

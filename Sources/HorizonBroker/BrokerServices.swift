@@ -16,6 +16,12 @@ struct BrokerServices: Sendable {
     let nodeCredentials: NodeCredentials
     let netmapChanges: NetmapChangeHub
     let metrics: PrometheusCollectorRegistry
+    // Servers and devices.
+    let challenges: NodeChallenges
+    let nodeLifecycle: NodeLifecycle
+    let servers: ServerService
+    let serverPresence: ServerPresence
+    let devices: DeviceService
 
     init(configuration: BrokerConfiguration, threadPool: NIOThreadPool) {
         let clock = configuration.clock
@@ -34,5 +40,16 @@ struct BrokerServices: Sendable {
         nodeCredentials = NodeCredentials(clock: clock)
         netmapChanges = NetmapChangeHub()
         metrics = PrometheusCollectorRegistry()
+        // Servers and devices.
+        let nodePolicy = configuration.nodes
+        challenges = NodeChallenges(clock: clock, brokerKey: BrokerKeyStore(clock: clock), lifetime: nodePolicy.challengeLifetime)
+        let enrollment = NodeEnrollment(
+            clock: clock, audit: audit, challenges: challenges,
+            overlay: OverlayNetwork(policy: nodePolicy, networks: networks), addresses: addresses)
+        nodeLifecycle = NodeLifecycle(audit: audit, netmapChanges: netmapChanges)
+        servers = ServerService(clock: clock, policy: nodePolicy, enrollment: enrollment, enrollmentKeys: enrollmentKeys)
+        serverPresence = ServerPresence(
+            clock: clock, policy: nodePolicy, audit: audit, challenges: challenges, netmapChanges: netmapChanges)
+        devices = DeviceService(enrollment: enrollment, enrollmentKeys: enrollmentKeys, netmapChanges: netmapChanges)
     }
 }
