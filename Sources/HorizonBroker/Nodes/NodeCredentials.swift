@@ -28,8 +28,9 @@ struct NodeCredentials: Sendable {
             throw APIError(.unauthorized, "node_revoked", "this \(node.kind.rawValue) has been revoked by an administrator")
         }
         let now = clock.now()
-        // Last contact is informational; write it at most once every few seconds per node.
-        if node.lastSeenAt.map({ now.timeIntervalSince($0) > 5 }) ?? true {
+        // Last contact is informational (device lists show it); write it at most once a minute
+        // per node, so that frequent calls like heartbeats do not each pay for a second write.
+        if node.lastSeenAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
             node.lastSeenAt = now
             try? await node.update(on: db)
         }
