@@ -29,6 +29,14 @@ public enum Broker {
             on: VaporTransport(routesBuilder: app),
             configuration: .init(dateTranscoder: APIDateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
             middlewares: [AuthenticationGate(access: api.operationAccess)])
+        app.netmapChanges = services.netmapChanges
+        NetmapWatchRoute(netmap: services.netmap, metrics: services.metrics).register(on: app)
+        if case .postgres(let url) = config.store {
+            let relay = try PostgresNetmapRelay(
+                url: url, hub: services.netmapChanges, eventLoops: app.eventLoopGroup, logger: app.logger, metrics: services.metrics)
+            try await relay.start()
+            app.lifecycle.use(relay)
+        }
         return StartupReport(createdAdmin: created?.username, generatedAdminPassword: created?.generatedPassword)
     }
 

@@ -16,6 +16,8 @@ struct BrokerServices: Sendable {
     let nodeCredentials: NodeCredentials
     let netmapChanges: NetmapChangeHub
     let metrics: PrometheusCollectorRegistry
+    let netmap: NetmapService
+    let connections: ConnectionService
 
     init(configuration: BrokerConfiguration, threadPool: NIOThreadPool) {
         let clock = configuration.clock
@@ -34,5 +36,7 @@ struct BrokerServices: Sendable {
         nodeCredentials = NodeCredentials(clock: clock)
         netmapChanges = NetmapChangeHub()
         metrics = PrometheusCollectorRegistry()
+        netmap = NetmapService(changes: netmapChanges)
+        connections = ConnectionService(clock: clock, metrics: metrics)
     }
 }

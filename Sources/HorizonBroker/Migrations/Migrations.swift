@@ -11,5 +11,6 @@ enum Migrations {
         app.migrations.add(CreateNetworks())
         app.migrations.add(CreateEnrollmentKeys())
         app.migrations.add(CreateNodes())
+        app.migrations.add(CreateConnections())
     }
 }

@@ -1,0 +1,33 @@
+import Foundation
+
+/// What one node may know of the network: itself and the peers it may talk to. Built by
+/// ``NetmapService``; the API maps it to the `Netmap` schema.
+struct Netmap: Sendable, Equatable {
+    /// A node as the netmap shows it (the node itself or a peer).
+    struct Member: Sendable, Equatable {
+        var id: UUID
+        var kind: Node.Kind
+        var name: String
+        var publicKey: String
+        var status: Node.Status
+        /// Overlay addresses, IPv4 first.
+        var addresses: [String]
+        var endpoints: [String]
+        var location: String?
+        var load: Double?
+
+        /// What a peer routes to this node: each overlay address as a host prefix.
+        var allowedIPs: [String] { addresses.map { $0 + ($0.contains(":") ? "/128" : "/32") } }
+    }
+
+    var node: Member
+    var peers: [Member]
+    /// A hash of everything above, equal on every broker that reads the same rows.
+    var version: String
+
+    init(node: Member, peers: [Member]) {
+        self.node = node
+        self.peers = peers.sorted { $0.id.uuidString < $1.id.uuidString }
+        self.version = NetmapVersion.of(node: node, peers: self.peers)
+    }
+}

@@ -1,0 +1,47 @@
+import Fluent
+import Foundation
+
+/// Builds netmaps from the store and answers long-polls with ``NetmapChangeHub``.
+struct NetmapService: Sendable {
+    let changes: NetmapChangeHub
+
+    /// The longest a long-poll or a watcher waits between recomputations.
+    static let maxWait: Duration = .seconds(60)
+
+    /// The netmap of `nodeID` now: two indexed queries (the node, then all its peers), never
+    /// one per peer. Throws `404` if the node no longer exists.
+    func current(for nodeID: UUID, on db: any Database) async throws -> Netmap {
+        guard let node = try await Node.find(nodeID, on: db) else { throw APIError.notFound("node") }
+        let me = try Self.member(node)
+        guard NetmapPolicy.seesPeers(node.status) else { return Netmap(node: me, peers: []) }
+        let peers = try await Node.query(on: db)
+            .filter(\.$kind == NetmapPolicy.peerKind(of: node.kind))
+            .filter(\.$status == .approved)
+            .all()
+        return Netmap(node: me, peers: try peers.map(Self.member))
+    }
+
+    /// The netmap once it differs from `since`, or nil if it still equals `since` when
+    /// `wait` is over. Without `since` it returns at once.
+    ///
+    /// The hub's revision is read before each computation, so a change that commits while
+    /// the map is being computed still ends the following wait.
+    func next(for nodeID: UUID, since: String?, wait: Duration, on db: any Database) async throws -> Netmap? {
+        let clock = ContinuousClock()
+        let deadline = clock.now + min(wait, Self.maxWait)
+        while true {
+            let revision = changes.revision
+            let map = try await current(for: nodeID, on: db)
+            guard let since, map.version == since else { return map }
+            let remaining = deadline - clock.now
+            if remaining <= .zero || Task.isCancelled { return nil }
+            _ = await changes.waitForChange(after: revision, timeout: remaining)
+        }
+    }
+
+    private static func member(_ node: Node) throws -> Netmap.Member {
+        Netmap.Member(
+            id: try node.requireID(), kind: node.kind, name: node.name, publicKey: node.publicKey, status: node.status,
+            addresses: [], endpoints: node.endpoints, location: nil, load: nil)
+    }
+}
