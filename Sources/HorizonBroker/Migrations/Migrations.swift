@@ -11,6 +11,8 @@ enum Migrations {
         app.migrations.add(CreateNetworks())
         app.migrations.add(CreateEnrollmentKeys())
         app.migrations.add(CreateNodes())
+        app.migrations.add(AddServerAndDeviceColumnsToNodes())
+        app.migrations.add(CreateNodeChallenges())
         app.migrations.add(CreateConnections())
     }
 }

@@ -40,6 +40,40 @@ final class Node: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "last_seen_at") var lastSeenAt: Date?
 
+    // Columns from AddServerAndDeviceColumnsToNodes.
+
+    /// What makes a name unique (`server/<name>`, `device/<user id>/<name>`, lower-cased):
+    /// server names are unique among servers, device names within one user's devices.
+    @OptionalField(key: "name_key") var nameKey: String?
+    /// The node's overlay addresses in the broker-wide `horizon` network (copied from its
+    /// ``AddressAllocation`` so netmaps need no join).
+    @OptionalField(key: "ipv4_address") var ipv4Address: String?
+    @OptionalField(key: "ipv6_address") var ipv6Address: String?
+    /// Servers: how many clients the operator lets it carry.
+    @OptionalField(key: "capacity") var capacity: Int?
+    /// Servers: ISO 3166-1 alpha-2 country code, city and coordinates, all optional.
+    @OptionalField(key: "country") var country: String?
+    @OptionalField(key: "city") var city: String?
+    @OptionalField(key: "latitude") var latitude: Double?
+    @OptionalField(key: "longitude") var longitude: Double?
+    /// The last heartbeat and what it reported. Online-ness is computed from the time.
+    @OptionalField(key: "last_heartbeat_at") var lastHeartbeatAt: Date?
+    @OptionalField(key: "load") var load: Double?
+    @OptionalField(key: "peer_count") var peerCount: Int?
+    @OptionalField(key: "rx_bytes") var rxBytes: Int64?
+    @OptionalField(key: "tx_bytes") var txBytes: Int64?
+    @OptionalField(key: "health") var health: Health?
+    /// Whether the presence sweep last saw this server online; only the sweep's
+    /// transitions (`server.online` / `server.offline`) read it, readers compute online-ness.
+    @Field(key: "marked_online") var markedOnline: Bool
+
+    /// A server's own verdict on itself, sent with each heartbeat.
+    enum Health: String, Codable, Sendable, CaseIterable {
+        case ok
+        case degraded
+        case failing
+    }
+
     init() {}
 
     init(kind: Kind, name: String, publicKey: String, status: Status, userID: UUID?, credentialHash: String,
@@ -53,5 +87,6 @@ final class Node: Model, @unchecked Sendable {
         self.endpoints = endpoints
         self.createdAt = createdAt
         self.lastSeenAt = nil
+        self.markedOnline = false
     }
 }
