@@ -29,6 +29,8 @@ public enum Broker {
             on: VaporTransport(routesBuilder: app),
             configuration: .init(dateTranscoder: APIDateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
             middlewares: [AuthenticationGate(access: api.operationAccess)])
+        app.brokerServices = services
+        app.lifecycle.use(ServerPresenceSweeper(presence: services.serverPresence, interval: config.nodes.sweepInterval))
         app.netmapChanges = services.netmapChanges
         NetmapWatchRoute(netmap: services.netmap, metrics: services.metrics).register(on: app)
         if case .postgres(let url) = config.store {

@@ -27,6 +27,8 @@ public struct BrokerConfiguration: Sendable {
     public var security: SecurityPolicy
     /// Wall-clock time for expiries, lockouts and audit timestamps (tests inject their own).
     public var clock: BrokerClock
+    /// Servers and devices: heartbeat timeout, challenge lifetime, overlay network.
+    public var nodes = NodePolicy()
 
     public init(
         store: Store, initialAdminPassword: String? = nil,
@@ -48,11 +50,15 @@ public struct BrokerConfiguration: Sendable {
             guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
                 throw BrokerConfigurationError.unsupportedDatabaseURL(url)
             }
-            return BrokerConfiguration(store: .postgres(url: url), initialAdminPassword: password, security: security)
+            var config = BrokerConfiguration(store: .postgres(url: url), initialAdminPassword: password, security: security)
+            config.nodes = try NodePolicy.fromEnvironment(env)
+            return config
         }
         let dir = env["HORIZON_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultDataDirectory
         let path = URL(fileURLWithPath: dir).appendingPathComponent(sqliteFileName).path
-        return BrokerConfiguration(store: .sqlite(path: path), initialAdminPassword: password, security: security)
+        var config = BrokerConfiguration(store: .sqlite(path: path), initialAdminPassword: password, security: security)
+        config.nodes = try NodePolicy.fromEnvironment(env)
+        return config
     }
 }
 

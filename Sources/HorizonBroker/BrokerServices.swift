@@ -16,6 +16,13 @@ struct BrokerServices: Sendable {
     let nodeCredentials: NodeCredentials
     let netmapChanges: NetmapChangeHub
     let metrics: PrometheusCollectorRegistry
+    // Servers and devices.
+    let challenges: NodeChallenges
+    let nodeLifecycle: NodeLifecycle
+    let servers: ServerService
+    let serverPresence: ServerPresence
+    let devices: DeviceService
+    // Netmaps and connections.
     let netmap: NetmapService
     let connections: ConnectionService
 
@@ -36,6 +43,17 @@ struct BrokerServices: Sendable {
         nodeCredentials = NodeCredentials(clock: clock)
         netmapChanges = NetmapChangeHub()
         metrics = PrometheusCollectorRegistry()
+        // Servers and devices.
+        let nodePolicy = configuration.nodes
+        challenges = NodeChallenges(clock: clock, brokerKey: BrokerKeyStore(clock: clock), lifetime: nodePolicy.challengeLifetime)
+        let enrollment = NodeEnrollment(
+            clock: clock, audit: audit, challenges: challenges,
+            overlay: OverlayNetwork(policy: nodePolicy, networks: networks), addresses: addresses)
+        nodeLifecycle = NodeLifecycle(audit: audit, netmapChanges: netmapChanges)
+        servers = ServerService(clock: clock, policy: nodePolicy, enrollment: enrollment, enrollmentKeys: enrollmentKeys)
+        serverPresence = ServerPresence(
+            clock: clock, policy: nodePolicy, audit: audit, challenges: challenges, netmapChanges: netmapChanges)
+        devices = DeviceService(enrollment: enrollment, enrollmentKeys: enrollmentKeys, netmapChanges: netmapChanges)
         netmap = NetmapService(changes: netmapChanges)
         connections = ConnectionService(clock: clock, metrics: metrics)
     }

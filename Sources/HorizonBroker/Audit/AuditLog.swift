@@ -37,6 +37,11 @@ struct AuditTarget: Sendable {
     static func network(_ network: Network) -> AuditTarget {
         AuditTarget(type: "network", id: network.id?.uuidString, name: network.name)
     }
+
+    /// A server or device (`type` is its kind).
+    static func node(_ node: Node) -> AuditTarget {
+        AuditTarget(type: node.kind.rawValue, id: node.id?.uuidString, name: node.name)
+    }
 }
 
 /// Appends events to the audit log. Writes go through the caller's database handle so an
