@@ -31,7 +31,6 @@ public enum Broker {
             middlewares: [AuthenticationGate(access: api.operationAccess)])
         app.brokerServices = services
         app.lifecycle.use(ServerPresenceSweeper(presence: services.serverPresence, interval: config.nodes.sweepInterval))
-        app.netmapChanges = services.netmapChanges
         NetmapWatchRoute(netmap: services.netmap, metrics: services.metrics).register(on: app)
         if case .postgres(let url) = config.store {
             let relay = try PostgresNetmapRelay(

@@ -54,7 +54,8 @@ struct BrokerServices: Sendable {
         serverPresence = ServerPresence(
             clock: clock, policy: nodePolicy, audit: audit, challenges: challenges, netmapChanges: netmapChanges)
         devices = DeviceService(enrollment: enrollment, enrollmentKeys: enrollmentKeys, netmapChanges: netmapChanges)
-        netmap = NetmapService(changes: netmapChanges)
+        // Netmaps and connections.
+        netmap = NetmapService(changes: netmapChanges, clock: clock, serverOfflineAfter: nodePolicy.serverOfflineAfter)
         connections = ConnectionService(clock: clock, metrics: metrics)
     }
 }

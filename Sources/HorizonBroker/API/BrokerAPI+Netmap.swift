@@ -26,7 +26,10 @@ extension Components.Schemas.Netmap {
                 .init(
                     id: peer.id.uuidString, kind: .init(peer.kind), name: peer.name, publicKey: peer.publicKey,
                     addresses: peer.addresses, allowedIPs: peer.allowedIPs, endpoints: peer.endpoints,
-                    location: peer.location, load: peer.load)
+                    location: peer.location.map {
+                        .init(country: $0.country, city: $0.city, latitude: $0.latitude, longitude: $0.longitude)
+                    },
+                    load: peer.load)
             })
     }
 }

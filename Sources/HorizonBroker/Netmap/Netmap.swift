@@ -3,6 +3,14 @@ import Foundation
 /// What one node may know of the network: itself and the peers it may talk to. Built by
 /// ``NetmapService``; the API maps it to the `Netmap` schema.
 struct Netmap: Sendable, Equatable {
+    /// Where a server stands, as its operator registered it.
+    struct Location: Sendable, Equatable {
+        var country: String
+        var city: String?
+        var latitude: Double?
+        var longitude: Double?
+    }
+
     /// A node as the netmap shows it (the node itself or a peer).
     struct Member: Sendable, Equatable {
         var id: UUID
@@ -13,7 +21,9 @@ struct Netmap: Sendable, Equatable {
         /// Overlay addresses, IPv4 first.
         var addresses: [String]
         var endpoints: [String]
-        var location: String?
+        var location: Location?
+        /// A server's last reported load. Not part of the version: it moves with every
+        /// heartbeat, and a map that changed with each one would wake every node each time.
         var load: Double?
 
         /// What a peer routes to this node: each overlay address as a host prefix.
@@ -22,7 +32,7 @@ struct Netmap: Sendable, Equatable {
 
     var node: Member
     var peers: [Member]
-    /// A hash of everything above, equal on every broker that reads the same rows.
+    /// A hash of everything above but load, equal on every broker that reads the same rows.
     var version: String
 
     init(node: Member, peers: [Member]) {

@@ -4,6 +4,10 @@ import Foundation
 /// Builds netmaps from the store and answers long-polls with ``NetmapChangeHub``.
 struct NetmapService: Sendable {
     let changes: NetmapChangeHub
+    let clock: BrokerClock
+    /// Servers whose last heartbeat is older than this are offline and left out of devices'
+    /// netmaps (the rule of ``ServerService``; the presence sweep publishes the transitions).
+    let serverOfflineAfter: TimeInterval
 
     /// The longest a long-poll or a watcher waits between recomputations.
     static let maxWait: Duration = .seconds(60)
@@ -14,10 +18,12 @@ struct NetmapService: Sendable {
         guard let node = try await Node.find(nodeID, on: db) else { throw APIError.notFound("node") }
         let me = try Self.member(node)
         guard NetmapPolicy.seesPeers(node.status) else { return Netmap(node: me, peers: []) }
-        let peers = try await Node.query(on: db)
-            .filter(\.$kind == NetmapPolicy.peerKind(of: node.kind))
-            .filter(\.$status == .approved)
-            .all()
+        let peerKind = NetmapPolicy.peerKind(of: node.kind)
+        var query = Node.query(on: db).filter(\.$kind == peerKind).filter(\.$status == .approved)
+        if peerKind == .server {
+            query = query.filter(\.$lastHeartbeatAt >= clock.now().addingTimeInterval(-serverOfflineAfter))
+        }
+        let peers = try await query.all()
         return Netmap(node: me, peers: try peers.map(Self.member))
     }
 
@@ -42,6 +48,10 @@ struct NetmapService: Sendable {
     private static func member(_ node: Node) throws -> Netmap.Member {
         Netmap.Member(
             id: try node.requireID(), kind: node.kind, name: node.name, publicKey: node.publicKey, status: node.status,
-            addresses: [], endpoints: node.endpoints, location: nil, load: nil)
+            addresses: [node.ipv4Address, node.ipv6Address].compactMap { $0 }, endpoints: node.endpoints,
+            location: node.country.map {
+                Netmap.Location(country: $0, city: node.city, latitude: node.latitude, longitude: node.longitude)
+            },
+            load: node.kind == .server ? node.load : nil)
     }
 }

@@ -14,9 +14,11 @@ enum NetmapVersion {
     }
 
     private static func feed(_ member: Netmap.Member, into hash: inout SHA256) {
+        let location = member.location
         let fields = [
             member.id.uuidString, member.kind.rawValue, member.name, member.publicKey, member.status.rawValue,
-            member.location ?? "", member.load.map { String($0) } ?? "",
+            location?.country ?? "", location?.city ?? "",
+            location?.latitude.map { String($0) } ?? "", location?.longitude.map { String($0) } ?? "",
         ]
         for field in fields { feed(field, into: &hash) }
         for list in [member.addresses, member.endpoints] {

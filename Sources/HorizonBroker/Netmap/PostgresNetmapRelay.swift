@@ -69,6 +69,7 @@ final class PostgresNetmapRelay: LifecycleHandler, Sendable {
     }
 
     private func listenUntilStopped() async {
+        var listenedBefore = false
         while !Task.isCancelled {
             do {
                 let connection = try await PostgresConnection.connect(
@@ -83,7 +84,8 @@ final class PostgresNetmapRelay: LifecycleHandler, Sendable {
                 }
                 try await connection.listen(on: Self.channel) { notifications in
                     resolveFirstAttempt(with: nil)
-                    hub.wakeWaiters()
+                    if listenedBefore { hub.wakeWaiters() }
+                    listenedBefore = true
                     for try await notification in notifications where notification.payload != brokerID {
                         received.increment()
                         hub.wakeWaiters()
