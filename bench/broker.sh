@@ -4,30 +4,36 @@
 # For each store: start a release horizon-broker on loopback, seed 25,000 nodes straight into
 # the store (bench/broker/seed.py: SQL, because enrolling them through the API would take
 # longer than the benchmark), then measure
-#   - node calls/s: wrk, 64 connections, every request with the next of the 25,000 credentials
-#     ($HEARTBEAT_PATH, default GET /api/v1/node, the cheapest authenticated node call);
+#   - heartbeats/s: wrk, 64 connections, POST /api/v1/node/heartbeat, every request with the
+#     next of the 25,000 credentials;
 #   - netmap fetch latency p50/p99: wrk, one connection, bench-server-0 (1,000 device peers);
-#   - fan-out: 1,000 WebSocket watchers (devices) wait, one change makes bench-server-new
-#     visible to them, time until each has the new map: p50/p99/max (HorizonBrokerBench).
+#   - fan-out: 1,000 WebSocket watchers (devices) wait, an admin approves bench-server-new
+#     through the API, time until each watcher has the new map: p50/p99/max
+#     (HorizonBrokerBench). On PostgreSQL two brokers run: the watchers are on the second,
+#     the approval goes to the first, so the change travels by LISTEN/NOTIFY.
 # Prints one table. Everything listens on and talks to 127.0.0.1 only.
 #
-# Usage:  bench/broker.sh            Env: STORES ("sqlite postgres"), NODES (25000), DURATION (10)
-#         HEARTBEAT_PATH/HEARTBEAT_METHOD/HEARTBEAT_BODY, FANOUT_TRIGGER_SQLITE (a command that
-#         approves bench-server-new through the API; without one SQLite has no fan-out figure:
-#         a change written behind a broker's back on SQLite reaches no waiter), OUTDIR.
+# Servers count as online for the whole run (HORIZON_SERVER_OFFLINE_AFTER=86400), so no
+# presence change lands in the middle of a measurement.
+#
+# Usage:  bench/broker.sh            Env: STORES ("sqlite postgres"), NODES (25000), DURATION (10),
+#         HEARTBEAT_PATH/HEARTBEAT_METHOD/HEARTBEAT_BODY (another node call to load), OUTDIR.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STORES=${STORES:-"sqlite postgres"}
 NODES=${NODES:-25000}
 DURATION=${DURATION:-10}
-HEARTBEAT_METHOD=${HEARTBEAT_METHOD:-GET}
-HEARTBEAT_PATH=${HEARTBEAT_PATH:-/api/v1/node}
-HEARTBEAT_BODY=${HEARTBEAT_BODY:-}
+HEARTBEAT_METHOD=${HEARTBEAT_METHOD:-POST}
+HEARTBEAT_PATH=${HEARTBEAT_PATH:-/api/v1/node/heartbeat}
+HEARTBEAT_BODY=${HEARTBEAT_BODY:-'{"load": 0.3, "peerCount": 5, "rxBytes": 1000, "txBytes": 2000, "health": "ok"}'}
 OUTDIR=${OUTDIR:-$(mktemp -d /tmp/hz-broker-bench.XXXXXX)}
+mkdir -p "$OUTDIR"
 ADMIN_PASSWORD=bench-admin-password
 
 die() { echo "broker.sh: $*" >&2; exit 1; }
+# 1,000 WebSockets need more descriptors than the usual 1,024 (the broker inherits this limit).
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 for tool in wrk python3 psql curl; do
   command -v "$tool" >/dev/null || die "missing $tool (apt-get install wrk python3 postgresql-client curl)"
 done
@@ -65,10 +71,10 @@ start_postgres() {
 
 # Starts the broker for store $1 and waits for /health; sets PORT and BROKER_PID.
 start_broker() {
-  local store=$1 env=(HORIZON_ADMIN_PASSWORD=$ADMIN_PASSWORD)
+  local store=$1 env=(HORIZON_ADMIN_PASSWORD=$ADMIN_PASSWORD HORIZON_SERVER_OFFLINE_AFTER=86400)
   PORT=$(free_port)
   if [ "$store" = sqlite ]; then env+=(HORIZON_DATA_DIR=$OUTDIR/sqlite); else env+=(HORIZON_DATABASE_URL=$PG_URL); fi
-  env "${env[@]}" "$BIN/horizon-broker" serve --hostname 127.0.0.1 --port "$PORT" >"$OUTDIR/broker-$store.log" 2>&1 &
+  env "${env[@]}" "$BIN/horizon-broker" serve --hostname 127.0.0.1 --port "$PORT" >>"$OUTDIR/broker-$store.log" 2>&1 &
   BROKER_PID=$!
   PIDS+=("$BROKER_PID")
   for _ in $(seq 1 300); do
@@ -79,10 +85,9 @@ start_broker() {
   die "broker ($store) did not answer /health within 30 s"
 }
 
-# Runs SQL on the store ($1), for the fan-out change and keeping seeded servers "online".
-store_sql() {
-  if [ "$1" = sqlite ]; then python3 -c 'import sqlite3,sys; db=sqlite3.connect(sys.argv[1], timeout=30); db.executescript(sys.argv[2]); db.commit()' "$OUTDIR/sqlite/horizon.sqlite" "$2"
-  else psql -qAtX -v ON_ERROR_STOP=1 "$PG_URL" -c "$2" >/dev/null; fi
+admin_token() {
+  curl -fsS -X POST "http://127.0.0.1:$1/api/v1/auth/login" -H 'Content-Type: application/json' \
+    -d "{\"username\": \"admin\", \"password\": \"$ADMIN_PASSWORD\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
 }
 
 # wrk's latency line for a percentile, in ms.
@@ -96,6 +101,9 @@ for store in $STORES; do
   echo "== $store" >&2
   [ "$store" = postgres ] && start_postgres
   start_broker "$store"
+  BROKERS=("$BROKER_PID") API_PORT=$PORT WATCH_PORT=$PORT
+  if [ "$store" = postgres ]; then start_broker "$store"; BROKERS+=("$BROKER_PID"); WATCH_PORT=$PORT; fi
+  PORT=$API_PORT
   mkdir -p "$OUTDIR/$store-creds"
   python3 "$ROOT/bench/broker/seed.py" "$store" "$( [ "$store" = sqlite ] && echo "$OUTDIR/sqlite/horizon.sqlite" || echo "$PG_URL")" \
     "$OUTDIR/$store-creds" "$NODES" >&2
@@ -105,20 +113,12 @@ for store in $STORES; do
     "http://127.0.0.1:$PORT/api/v1/node/netmap" >"$OUTDIR/$store-netmap.txt"
   netmap_p50=$(percentile_ms 50 "$OUTDIR/$store-netmap.txt"); netmap_p99=$(percentile_ms 99 "$OUTDIR/$store-netmap.txt")
 
-  fanout="n/a (no trigger)"
-  trigger=""
-  if [ "$store" = postgres ]; then
-    # The change as a second broker would announce it: commit, then NOTIFY.
-    trigger="psql -qAtX '$PG_URL' -c \"UPDATE nodes SET status = 'approved' WHERE name = 'bench-server-new'\" -c \"SELECT pg_notify('horizon_netmap', 'bench')\" >/dev/null"
-  elif [ -n "${FANOUT_TRIGGER_SQLITE:-}" ]; then
-    trigger=$FANOUT_TRIGGER_SQLITE
-  fi
-  if [ -n "$trigger" ]; then
-    "$BIN/HorizonBrokerBench" --url "ws://127.0.0.1:$PORT" --credentials "$creds/devices.txt" --watchers 1000 \
-      --trigger "$trigger" >"$OUTDIR/$store-fanout.txt"
-    fanout=$(awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] } }
-      END { printf "%s / %s / %s (%s of %s)", f["p50_ms"], f["p99_ms"], f["max_ms"], f["received"], f["watchers"] }' "$OUTDIR/$store-fanout.txt")
-  fi
+  token=$(admin_token "$API_PORT")
+  trigger="curl -fsS -o /dev/null -X POST http://127.0.0.1:$API_PORT/api/v1/servers/$(cat "$creds/new-server-id.txt")/approve -H 'Authorization: Bearer $token'"
+  "$BIN/HorizonBrokerBench" --url "ws://127.0.0.1:$WATCH_PORT" --credentials "$creds/devices.txt" --watchers 1000 \
+    --trigger "$trigger" >"$OUTDIR/$store-fanout.txt"
+  fanout=$(awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] } }
+    END { printf "%s / %s / %s (%s of %s)", f["p50_ms"], f["p99_ms"], f["max_ms"], f["received"], f["watchers"] }' "$OUTDIR/$store-fanout.txt")
 
   HZ_CREDENTIALS=$creds/all.txt HZ_METHOD=$HEARTBEAT_METHOD HZ_BODY=$HEARTBEAT_BODY \
     wrk -t2 -c64 -d"${DURATION}s" -s "$ROOT/bench/broker/rotate-credentials.lua" \
@@ -127,10 +127,10 @@ for store in $STORES; do
   non2xx=$(awk '/Non-2xx/ { print $NF }' "$OUTDIR/$store-heartbeat.txt")
 
   ROWS+=("$(printf '| %-8s | %8s%s | %8s | %8s | %-32s |' "$store" "$rps" "${non2xx:+ ($non2xx non-2xx)}" "$netmap_p50" "$netmap_p99" "$fanout")")
-  kill "$BROKER_PID"; wait "$BROKER_PID" 2>/dev/null || true
+  for pid in "${BROKERS[@]}"; do kill "$pid"; wait "$pid" 2>/dev/null || true; done
 done
 
 echo
-echo "broker benchmark: $NODES nodes, node calls = $HEARTBEAT_METHOD $HEARTBEAT_PATH, $(nproc) CPUs, raw output in $OUTDIR"
+echo "broker benchmark: $NODES nodes, calls = $HEARTBEAT_METHOD $HEARTBEAT_PATH, $(nproc) CPUs, raw output in $OUTDIR"
 printf '| %-8s | %8s | %8s | %8s | %-32s |\n' store "calls/s" "netmap p50 ms" "p99 ms" "fan-out p50 / p99 / max ms"
 for row in "${ROWS[@]}"; do echo "$row"; done

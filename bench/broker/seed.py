@@ -107,6 +107,8 @@ def main():
     write("servers-all.txt", [n for n in all_nodes if n["kind"] == "server"])
     write("server.txt", all_nodes[:1])
     write("devices.txt", [n for n in all_nodes if n["kind"] == "device" and n["status"] == "approved"])
+    with open(os.path.join(outdir, "new-server-id.txt"), "w") as f:
+        f.write(str(all_nodes[APPROVED_SERVERS]["id"]) + "\n")
     print(f"seeded {len(all_nodes)} nodes into {store}")
 
 

@@ -14,5 +14,6 @@ enum Migrations {
         app.migrations.add(AddServerAndDeviceColumnsToNodes())
         app.migrations.add(CreateNodeChallenges())
         app.migrations.add(CreateConnections())
+        app.migrations.add(AddNetmapIndexToNodes())
     }
 }

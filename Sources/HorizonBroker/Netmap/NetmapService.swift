@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// Builds netmaps from the store and answers long-polls with ``NetmapChangeHub``.
 struct NetmapService: Sendable {
@@ -12,19 +13,17 @@ struct NetmapService: Sendable {
     /// The longest a long-poll or a watcher waits between recomputations.
     static let maxWait: Duration = .seconds(60)
 
-    /// The netmap of `nodeID` now: two indexed queries (the node, then all its peers), never
-    /// one per peer. Throws `404` if the node no longer exists.
+    /// The netmap of `nodeID` now: two queries (the node, then all its peers, by the
+    /// `nodes_netmap` index), never one per peer. Throws `404` if the node no longer exists.
     func current(for nodeID: UUID, on db: any Database) async throws -> Netmap {
         guard let node = try await Node.find(nodeID, on: db) else { throw APIError.notFound("node") }
         let me = try Self.member(node)
         guard NetmapPolicy.seesPeers(node.status) else { return Netmap(node: me, peers: []) }
         let peerKind = NetmapPolicy.peerKind(of: node.kind)
-        var query = Node.query(on: db).filter(\.$kind == peerKind).filter(\.$status == .approved)
-        if peerKind == .server {
-            query = query.filter(\.$lastHeartbeatAt >= clock.now().addingTimeInterval(-serverOfflineAfter))
-        }
-        let peers = try await query.all()
-        return Netmap(node: me, peers: try peers.map(Self.member))
+        guard let sql = db as? any SQLDatabase else { throw APIError(.internalServerError, "internal_error", "the store is not SQL") }
+        let onlineSince = peerKind == .server ? clock.now().addingTimeInterval(-serverOfflineAfter) : nil
+        let peers = try await NetmapPeerRow.approved(peerKind, onlineSince: onlineSince, on: sql)
+        return Netmap(node: me, peers: peers.map { $0.member(kind: peerKind) })
     }
 
     /// The netmap once it differs from `since`, or nil if it still equals `since` when
