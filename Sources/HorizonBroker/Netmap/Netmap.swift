@@ -37,7 +37,8 @@ struct Netmap: Sendable, Equatable {
 
     init(node: Member, peers: [Member]) {
         self.node = node
-        self.peers = peers.sorted { $0.id.uuidString < $1.id.uuidString }
+        // Keys made once per peer, not once per comparison.
+        self.peers = peers.map { ($0.id.uuidString, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
         self.version = NetmapVersion.of(node: node, peers: self.peers)
     }
 }
