@@ -183,6 +183,14 @@ if !dataPlaneOnly {
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Not a test: netmap fan-out load generator for bench/broker.sh (loopback only).
+        .executableTarget(
+            name: "HorizonBrokerBench",
+            dependencies: [
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(
             name: "HorizonBrokerTests",
             dependencies: [

@@ -31,6 +31,13 @@ public enum Broker {
             middlewares: [AuthenticationGate(access: api.operationAccess)])
         app.brokerServices = services
         app.lifecycle.use(ServerPresenceSweeper(presence: services.serverPresence, interval: config.nodes.sweepInterval))
+        NetmapWatchRoute(netmap: services.netmap, metrics: services.metrics).register(on: app)
+        if case .postgres(let url) = config.store {
+            let relay = try PostgresNetmapRelay(
+                url: url, hub: services.netmapChanges, eventLoops: app.eventLoopGroup, logger: app.logger, metrics: services.metrics)
+            try await relay.start()
+            app.lifecycle.use(relay)
+        }
         return StartupReport(createdAdmin: created?.username, generatedAdminPassword: created?.generatedPassword)
     }
 

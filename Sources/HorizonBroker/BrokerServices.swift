@@ -22,6 +22,9 @@ struct BrokerServices: Sendable {
     let servers: ServerService
     let serverPresence: ServerPresence
     let devices: DeviceService
+    // Netmaps and connections.
+    let netmap: NetmapService
+    let connections: ConnectionService
 
     init(configuration: BrokerConfiguration, threadPool: NIOThreadPool) {
         let clock = configuration.clock
@@ -51,5 +54,8 @@ struct BrokerServices: Sendable {
         serverPresence = ServerPresence(
             clock: clock, policy: nodePolicy, audit: audit, challenges: challenges, netmapChanges: netmapChanges)
         devices = DeviceService(enrollment: enrollment, enrollmentKeys: enrollmentKeys, netmapChanges: netmapChanges)
+        // Netmaps and connections.
+        netmap = NetmapService(changes: netmapChanges, clock: clock, serverOfflineAfter: nodePolicy.serverOfflineAfter)
+        connections = ConnectionService(clock: clock, metrics: metrics)
     }
 }

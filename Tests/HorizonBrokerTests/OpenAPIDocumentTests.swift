@@ -16,6 +16,9 @@ import Yams
 
     static let methods = ["get", "put", "post", "delete", "patch", "head", "options"]
 
+    /// Routes served outside the document's `paths` (see `routesAreExactlyTheDocumentsOperations`).
+    static let webSocketRoutes: Set<String> = ["GET /api/v1/node/netmap/watch"]
+
     static func operations(_ document: [String: Any]) -> [(path: String, method: String, operation: [String: Any])] {
         let paths = document["paths"] as? [String: [String: Any]] ?? [:]
         return paths.sorted { $0.key < $1.key }.flatMap { path, item in
@@ -62,7 +65,13 @@ import Yams
             let served = Set(app.routes.all.map { route in
                 "\(route.method.rawValue) /" + route.path.map(\.description).joined(separator: "/")
             })
-            #expect(served == documented, "served but undocumented: \(served.subtracting(documented).sorted()); documented but not served: \(documented.subtracting(served).sorted())")
+            // The one kind of route that is not an operation: WebSockets, which OpenAPI 3.0 cannot
+            // describe. Each must be served, described under the document's `x-websockets`, and
+            // listed here, so a new plain route still fails this test until someone decides.
+            let webSockets = Set((document["x-websockets"] as? [String: Any] ?? [:]).keys.map { "GET " + $0 })
+            #expect(webSockets == Self.webSocketRoutes)
+            #expect(served.isSuperset(of: webSockets))
+            #expect(served.subtracting(Self.webSocketRoutes) == documented, "served but undocumented: \(served.subtracting(documented).sorted()); documented but not served: \(documented.subtracting(served).sorted())")
             #expect(documented.contains("POST /api/v1/auth/login"))
         }
     }

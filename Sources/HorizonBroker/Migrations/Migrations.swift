@@ -13,5 +13,7 @@ enum Migrations {
         app.migrations.add(CreateNodes())
         app.migrations.add(AddServerAndDeviceColumnsToNodes())
         app.migrations.add(CreateNodeChallenges())
+        app.migrations.add(CreateConnections())
+        app.migrations.add(AddNetmapIndexToNodes())
     }
 }

@@ -8,6 +8,10 @@ import Synchronization
 ///
 /// The revision only orders changes inside this process; nodes compare netmap contents, not
 /// revisions, so a restart that starts counting again is harmless.
+///
+/// With several brokers on one PostgreSQL store, ``PostgresNetmapRelay`` forwards each
+/// ``publish()`` to the other brokers, which call ``wakeWaiters()``. On SQLite (one broker)
+/// changes stay in this process.
 final class NetmapChangeHub: Sendable {
     private struct State {
         var revision: UInt64 = 0
@@ -15,13 +19,26 @@ final class NetmapChangeHub: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Where ``publish()`` also announces a change (to other brokers), if anywhere.
+    private let forward = Mutex<(@Sendable () -> Void)?>(nil)
 
     init() {}
 
     var revision: UInt64 { state.withLock { $0.revision } }
 
-    /// Records a change and wakes every waiter.
+    /// Records a change made by this broker, wakes every waiter and tells other brokers.
     func publish() {
+        wakeWaiters()
+        forward.withLock { $0 }?()
+    }
+
+    /// Sends every later ``publish()`` to `announce` as well.
+    func forwardPublishes(to announce: @escaping @Sendable () -> Void) {
+        forward.withLock { $0 = announce }
+    }
+
+    /// Records a change (made here or announced by another broker) and wakes every waiter.
+    func wakeWaiters() {
         let (revision, woken) = state.withLock { state -> (UInt64, [CheckedContinuation<UInt64, Never>]) in
             state.revision += 1
             defer { state.waiters.removeAll() }
