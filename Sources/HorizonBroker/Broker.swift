@@ -30,7 +30,9 @@ public enum Broker {
             configuration: .init(dateTranscoder: APIDateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
             middlewares: [AuthenticationGate(access: api.operationAccess)])
         app.brokerServices = services
-        app.lifecycle.use(ServerPresenceSweeper(presence: services.serverPresence, interval: config.nodes.sweepInterval))
+        if config.nodes.runsPresenceSweep {
+            app.lifecycle.use(ServerPresenceSweeper(presence: services.serverPresence, interval: config.nodes.sweepInterval))
+        }
         NetmapWatchRoute(netmap: services.netmap, metrics: services.metrics).register(on: app)
         if case .postgres(let url) = config.store {
             let relay = try PostgresNetmapRelay(

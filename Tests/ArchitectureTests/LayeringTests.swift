@@ -10,7 +10,7 @@ import Testing
         "swift-openapi-vapor",
     ]
     /// Targets allowed to reach them.
-    static let controlPlaneTargets: Set<String> = ["HorizonBroker", "HorizonBrokerCLI", "HorizonBrokerTests"]
+    static let controlPlaneTargets: Set<String> = ["HorizonBroker", "HorizonBrokerCLI", "HorizonBrokerTests", "HorizonBrokerBench"]
     /// Targets the broker must never reach: the data plane and the node.
     static let dataPlaneTargets: Set<String> = [
         "CLibCrypto", "CHorizonLinux", "HorizonCrypto", "HorizonWireGuard", "HorizonTUN", "HorizonUDP",

@@ -48,8 +48,6 @@ import Vapor
             #expect(seen.first?.online == true && seen.first?.load == 0.25 && seen.first?.peerCount == 3)
             #expect(seen.first?.status == nil && seen.first?.lastHeartbeatAt == nil)
             #expect(try await listed(api, token: credential).map(\.name) == ["gw-fra-1"])
-            // (The broker's own sweep may run meanwhile: transitions are counted in the audit log,
-            // which records each exactly once whoever sweeps.)
             try await services.serverPresence.sweep(now: clock.now, on: app.db)
             #expect(try await presence(api, admin, serverID) == ["server.online"])
 
@@ -272,6 +270,29 @@ import Vapor
             #expect(try await AddressAllocation.query(on: app.db).count() == 0)
             let actions = try await api.audit("", adminToken: admin).map(\.action)
             #expect(Set(["server.suspended", "server.deleted"]).isSubset(of: Set(actions)))
+        }
+    }
+
+    /// The broker's own background sweep (the one production runs) notices a server that
+    /// starts heartbeating and records it, without any test calling `sweep`.
+    @Test(arguments: TestStore.available)
+    func theBackgroundSweepRecordsPresenceByItself(store: TestStore) async throws {
+        var policy = NodePolicy()
+        policy.serverOfflineAfter = 6  // a sweep every second
+        try await store.withBroker(nodes: policy) { app, _ in
+            let api = APIClient(app: app)
+            let admin = try await api.login("admin", AuthTests.adminPassword)
+            let enrollmentKey = try await api.enrollmentKey("server", adminToken: admin)
+            let registered = try await api.registerServer("gw", key: TestNodeKey(), enrollmentKey: enrollmentKey)
+                .decode(RegisteredServerBody.self)
+            #expect(try await api.send(.POST, "api/v1/servers/\(registered.server.id)/approve", token: admin).status == .ok)
+            #expect(try await api.send(.POST, "api/v1/node/heartbeat", token: registered.credential, json: HeartbeatBody()).status == .ok)
+            var events: [String] = []
+            for _ in 0..<100 where events.isEmpty {
+                try await Task.sleep(for: .milliseconds(100))
+                events = try await presence(api, admin, registered.server.id)
+            }
+            #expect(events == ["server.online"])
         }
     }
 

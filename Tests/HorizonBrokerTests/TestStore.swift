@@ -33,12 +33,20 @@ enum TestStore: String, CaseIterable, CustomTestStringConvertible, Sendable {
         adminPassword: String? = "test-admin-password",
         security: SecurityPolicy = TestStore.testPolicy,
         clock: BrokerClock = .system,
+        nodes: NodePolicy? = nil,
         _ body: (Application, Broker.StartupReport) async throws -> Void
     ) async throws {
         try await withFreshStore(adminPassword: adminPassword) { base in
             var config = base
             config.security = security
             config.clock = clock
+            // A background sweep would publish netmap changes at moments no test controls;
+            // tests call `ServerPresence.sweep(now:on:)` themselves unless they pass a policy.
+            config.nodes = nodes ?? {
+                var policy = NodePolicy()
+                policy.runsPresenceSweep = false
+                return policy
+            }()
             try await withApp { app in
                 app.logger.logLevel = .warning
                 try await body(app, try await Broker.configure(app, config))

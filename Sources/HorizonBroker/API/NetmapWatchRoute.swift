@@ -3,7 +3,6 @@ import NIOCore
 import NIOWebSocket
 import Prometheus
 import Vapor
-import WebSocketKit
 
 /// `GET /api/v1/node/netmap/watch`: the netmap over a WebSocket, sent on connect and on every
 /// change. A plain Vapor route because OpenAPI 3.0 cannot describe a WebSocket; openapi.yaml

@@ -11,6 +11,9 @@ public struct NodePolicy: Sendable {
     public var overlayIPv4CIDR = "100.64.0.0/16"
     /// Its IPv6 /64 (HORIZON_OVERLAY_IPV6_PREFIX); a random ULA when nil.
     public var overlayIPv6Prefix: String?
+    /// Whether the broker sweeps for presence changes by itself, every `sweepInterval`.
+    /// Tests turn it off and sweep at the moments they choose.
+    public var runsPresenceSweep = true
 
     public init() {}
 
