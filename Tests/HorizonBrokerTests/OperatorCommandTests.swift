@@ -8,35 +8,29 @@ import VaporTesting
 @Suite struct OperatorCommandTests {
     @Test(arguments: TestStore.available)
     func createListAndResetPasswordWhileTheBrokerRuns(store: TestStore) async throws {
-        try await store.withFreshStore(adminPassword: "test-admin-password") { base in
-            var config = base
-            config.security = TestStore.testPolicy
-            try await withApp { app in
-                app.logger.logLevel = .warning
-                try await Broker.configure(app, config)
-                let api = APIClient(app: app)
+        try await store.withBrokerAndConfiguration { app, config in
+            let api = APIClient(app: app)
 
-                let generated = try await OperatorCommands.createUser(config, username: "carol", admin: false, password: nil)
-                let carolPassword = try #require(generated)
-                #expect(carolPassword.count == 20)
-                #expect(try await OperatorCommands.createUser(config, username: "dan", admin: true, password: "dans-password") == nil)
-                _ = try await api.login("carol", carolPassword)
-                let dan = try await api.login("dan", "dans-password")
-                #expect(try await api.send(.GET, "api/v1/users", token: dan).status == .ok, "--admin makes an administrator")
+            let generated = try await OperatorCommands.createUser(config, username: "carol", admin: false, password: nil)
+            let carolPassword = try #require(generated)
+            #expect(carolPassword.count == 20)
+            #expect(try await OperatorCommands.createUser(config, username: "dan", admin: true, password: "dans-password") == nil)
+            _ = try await api.login("carol", carolPassword)
+            let dan = try await api.login("dan", "dans-password")
+            #expect(try await api.send(.GET, "api/v1/users", token: dan).status == .ok, "--admin makes an administrator")
 
-                let listed = try await OperatorCommands.listUsers(config)
-                #expect(listed.map(\.username) == ["admin", "carol", "dan"])
-                #expect(listed.map(\.role) == ["admin", "user", "admin"])
+            let listed = try await OperatorCommands.listUsers(config)
+            #expect(listed.map(\.username) == ["admin", "carol", "dan"])
+            #expect(listed.map(\.role) == ["admin", "user", "admin"])
 
-                let carolSession = try await api.login("carol", carolPassword)
-                let newPassword = try #require(try await OperatorCommands.resetPassword(config, username: "carol", password: nil))
-                #expect(try await api.send(.GET, "api/v1/me", token: carolSession).status == .unauthorized)
-                _ = try await api.login("carol", newPassword)
+            let carolSession = try await api.login("carol", carolPassword)
+            let newPassword = try #require(try await OperatorCommands.resetPassword(config, username: "carol", password: nil))
+            #expect(try await api.send(.GET, "api/v1/me", token: carolSession).status == .unauthorized)
+            _ = try await api.login("carol", newPassword)
 
-                let events = try await api.audit("actor=operator", adminToken: dan)
-                #expect(Set(events.map(\.action)).isSuperset(of: ["user.created", "user.password_changed"]))
-                #expect(events.allSatisfy { $0.sourceAddress == "local" })
-            }
+            let events = try await api.audit("actor=operator", adminToken: dan)
+            #expect(Set(events.map(\.action)).isSuperset(of: ["user.created", "user.password_changed"]))
+            #expect(events.allSatisfy { $0.sourceAddress == "local" })
         }
     }
 

@@ -54,6 +54,21 @@ enum TestStore: String, CaseIterable, CustomTestStringConvertible, Sendable {
         }
     }
 
+    /// A broker configured on a brand-new store, and that configuration, for the operator
+    /// commands, which open the same store on their own (as `horizon-broker user …` does next
+    /// to a running broker).
+    func withBrokerAndConfiguration(_ body: (Application, BrokerConfiguration) async throws -> Void) async throws {
+        try await withFreshStore(adminPassword: "test-admin-password") { base in
+            var config = base
+            config.security = TestStore.testPolicy
+            try await withApp { app in
+                app.logger.logLevel = .warning
+                try await Broker.configure(app, config)
+                try await body(app, config)
+            }
+        }
+    }
+
     /// Hands `body` the configuration of a brand-new, empty store and removes the store after.
     func withFreshStore(adminPassword: String?, _ body: (BrokerConfiguration) async throws -> Void) async throws {
         let (config, dispose) = try await makeFreshStore(adminPassword: adminPassword)
