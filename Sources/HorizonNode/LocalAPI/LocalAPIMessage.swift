@@ -8,28 +8,15 @@ public struct LocalRequest: Sendable {
     public var query: [String: String]
     public var body: Data
 
-    public init(method: String, path: String, query: [String: String] = [:], body: Data = Data()) {
-        self.method = method
-        self.path = path
-        self.query = query
-        self.body = body
-    }
-
     /// Splits `uri` (`/v1/servers?json=1`) into path and query.
     init(method: String, uri: String, body: Data) {
         let components = URLComponents(string: uri)
         var query: [String: String] = [:]
         for item in components?.queryItems ?? [] { query[item.name] = item.value ?? "" }
-        self.init(method: method, path: components?.path ?? uri, query: query, body: body)
-    }
-
-    /// The body decoded as JSON, or a 400 response saying what is wrong with it.
-    public func decode<T: Decodable>(_ type: T.Type = T.self) throws(LocalResponse) -> T {
-        do {
-            return try JSONDecoder.localAPI.decode(T.self, from: body)
-        } catch {
-            throw LocalResponse.error(400, "the request body is not a valid \(T.self): \(error)")
-        }
+        self.method = method
+        self.path = components?.path ?? uri
+        self.query = query
+        self.body = body
     }
 }
 
