@@ -23,7 +23,7 @@ import VaporTesting
         func message(_ index: Int) -> String? { lock.withLock { index < messages.count ? messages[index] : nil } }
 
         /// Polls (bounded) until `condition` holds; false if it never did within `timeout`.
-        func waitUntil(timeout: Duration = .seconds(5), _ condition: () -> Bool) async throws -> Bool {
+        func waitUntil(timeout: Duration = NetmapTests.wakeBound, _ condition: () -> Bool) async throws -> Bool {
             let deadline = ContinuousClock.now + timeout
             while !condition() {
                 guard ContinuousClock.now < deadline else { return false }
