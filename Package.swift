@@ -82,13 +82,15 @@ let package = Package(
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
         .target(
             name: "HorizonNode",
             dependencies: [
-                "HorizonCore", "HorizonCrypto", "HorizonProtocol", "HorizonDevice",
+                "HorizonCore", "HorizonCrypto", "HorizonProtocol", "HorizonDevice", "HorizonBrokerClient", "HorizonNAT", "HorizonUDP",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import NIOCore
 import OpenAPIAsyncHTTPClient
 import OpenAPIRuntime
 
@@ -22,10 +23,12 @@ public struct BearerToken: ClientMiddleware {
 
 extension Client {
     /// A client of the broker at `brokerURL` (e.g. `http://127.0.0.1:8080`), authenticating
-    /// with `token` when given.
-    public static func broker(at brokerURL: URL, token: String? = nil) -> Client {
-        Client(
-            serverURL: brokerURL, transport: AsyncHTTPClientTransport(),
-            middlewares: token.map { [BearerToken($0)] } ?? [])
+    /// with `token` when given. Error answers throw `BrokerFailure.refused` (wrapped in the
+    /// runtime's `ClientError`; `BrokerFailure.from` unwraps it).
+    public static func broker(at brokerURL: URL, token: String? = nil, timeout: Duration = .seconds(90)) -> Client {
+        let configuration = AsyncHTTPClientTransport.Configuration(timeout: .seconds(timeout.components.seconds))
+        return Client(
+            serverURL: brokerURL, transport: AsyncHTTPClientTransport(configuration: configuration),
+            middlewares: [ErrorEnvelopeMiddleware()] + (token.map { [BearerToken($0)] } ?? []))
     }
 }

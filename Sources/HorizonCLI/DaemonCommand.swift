@@ -10,22 +10,28 @@ struct DaemonCommand: AsyncParsableCommand {
         abstract: "Run the Horizon node agent in the foreground.",
         discussion: """
             Keeps the node's identity and state in --state-dir and serves the local API on \
-            --socket, through which `horizon status` and the other commands drive it. Stops on \
-            Ctrl-C or SIGTERM. Needs root to create its socket and, later, its interfaces.
+            --socket, through which `horizon server up`, `login`, `connect`, `status` and the \
+            other commands drive it. A role enrolled earlier is resumed on start. Stops on \
+            Ctrl-C or SIGTERM, removing its interface and the routes and rules it added (the \
+            enrollment stays). Needs root.
             """
     )
 
     @OptionGroup var location: AgentLocation
 
+    @Option(help: ArgumentHelp("The WireGuard interface the node's role brings up.", valueName: "name"))
+    var interface = "horizon0"
+
     func run() async throws {
         TerminationSignals.install()
         let agent: NodeAgent
         do {
-            agent = try NodeAgent(stateDirectory: NodeStateDirectory(path: location.stateDir))
+            agent = try NodeAgent(stateDirectory: NodeStateDirectory(path: location.stateDir), interfaceName: InterfaceName(interface))
         } catch {
-            throw CLIError(error.description)
+            throw CLIError("\(error)")
         }
-        let socket = location.socket
+        if let resumed = await agent.resume() { Console.write("horizon daemon: \(resumed)") }
+        let socket = location.daemon.socket
         let server = Task {
             try await LocalAPIServer.serve(
                 socketPath: socket, handler: { await agent.handle($0) },
@@ -38,11 +44,9 @@ struct DaemonCommand: AsyncParsableCommand {
             Console.write("horizon daemon: stopping (signal \(signal))")
             server.cancel()
         }
-        do {
-            try await server.value
-        } catch {
-            throw CLIError("\(error)")
-        }
+        let served = await server.result
+        await agent.shutdown()
+        if case .failure(let error) = served, !(error is CancellationError) { throw CLIError("\(error)") }
     }
 }
 
@@ -52,6 +56,5 @@ struct AgentLocation: ParsableArguments {
     @Option(help: ArgumentHelp("The node's state directory (identity key, broker, last netmap).", valueName: "dir"))
     var stateDir = NodeStateDirectory.defaultPath
 
-    @Option(help: ArgumentHelp("The daemon's local API socket.", valueName: "path"))
-    var socket = LocalAPIServer.defaultSocketPath
+    @OptionGroup var daemon: DaemonSocket
 }

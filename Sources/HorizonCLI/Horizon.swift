@@ -7,6 +7,9 @@ struct Horizon: AsyncParsableCommand {
         commandName: "horizon",
         abstract: "Horizon peer-to-peer VPN node: WireGuard-compatible tunnels, gateways and virtual LANs.",
         version: HorizonVersion.current,
-        subcommands: [GenKey.self, PubKey.self, TunnelCommand.self, DaemonCommand.self, StatusCommand.self]
+        subcommands: [
+            DaemonCommand.self, ServerCommand.self, LoginCommand.self, ServersCommand.self, ConnectCommand.self,
+            DisconnectCommand.self, StatusCommand.self, TunnelCommand.self, GenKey.self, PubKey.self,
+        ]
     )
 }

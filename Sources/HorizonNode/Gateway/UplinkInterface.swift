@@ -17,3 +17,21 @@ public enum UplinkInterface {
         return routes.lazy.compactMap { $0["dev"] as? String }.first
     }
 }
+
+extension UplinkInterface {
+    /// The first global IPv4 address of `interface`: a gateway's default public endpoint
+    /// when the operator gives none (`--endpoint`).
+    public static func address(of interface: InterfaceName) throws(TunnelError) -> String {
+        let output = try SystemTool.ip(["-j", "-4", "address", "show", "dev", interface.description, "scope", "global"])
+        guard let address = firstAddress(inJSON: output) else {
+            throw TunnelError("\(interface) has no global IPv4 address to offer clients — pass --endpoint HOST:PORT")
+        }
+        return address
+    }
+
+    /// The `local` of the first `addr_info` entry in `ip -j address show` output.
+    static func firstAddress(inJSON text: String) -> String? {
+        guard let links = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] else { return nil }
+        return links.lazy.compactMap { ($0["addr_info"] as? [[String: Any]])?.first?["local"] as? String }.first
+    }
+}

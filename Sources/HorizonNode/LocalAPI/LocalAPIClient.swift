@@ -5,6 +5,8 @@ import NIOCore
 
 /// The CLI's side of the local API: sends one request to the daemon's socket.
 public struct LocalAPIClient: Sendable {
+    public typealias Method = HTTPMethod
+
     public let socketPath: String
     public var timeout: TimeAmount
 

@@ -22,10 +22,17 @@ public final class Tunnel {
     ///   - interfaceName: nil names the interface after the file, as wg-quick does.
     ///   - uapiDirectory: where the UAPI socket goes; nil is /var/run/wireguard.
     ///   - reportError: told about failed UAPI requests while the tunnel runs.
-    public init(configPath: String, interfaceName: String? = nil, uapiDirectory: String? = nil,
-                reportError: @escaping @Sendable (String) -> Void = { _ in }) throws(TunnelError) {
+    public convenience init(configPath: String, interfaceName: String? = nil, uapiDirectory: String? = nil,
+                            reportError: @escaping @Sendable (String) -> Void = { _ in }) throws(TunnelError) {
         let config = try Self.readConfig(at: configPath)
         let name = if let interfaceName { try InterfaceName(interfaceName) } else { try InterfaceName(configPath: configPath) }
+        try self.init(config: config, interfaceName: name, uapiDirectory: uapiDirectory, reportError: reportError)
+    }
+
+    /// A tunnel from a configuration built in memory (the node agent's roles make theirs
+    /// from the broker's netmap).
+    public init(config: WireGuardConfig, interfaceName name: InterfaceName, uapiDirectory: String? = nil,
+                reportError: @escaping @Sendable (String) -> Void = { _ in }) throws(TunnelError) {
         let policyTable = TunnelNetworkPlan.needsPolicyTable(config) ? try PolicyRoutingTable.choose(for: config) : nil
         let operations = try ConfigOperations.operations(for: config, fwmark: policyTable)
         let mtu = config.interface.mtu ?? Self.defaultMTU
@@ -48,6 +55,14 @@ public final class Tunnel {
             host.close()
             throw error
         }
+    }
+
+    /// The running device, for callers that change its peers or read its counters.
+    public var device: Device { host.device }
+
+    /// Makes one more host change that `stop()` undoes with the tunnel's own.
+    public func apply(_ change: NetworkChange) throws(TunnelError) {
+        try journal.apply(change)
     }
 
     /// One line saying what runs: interface, addresses, port, peers, socket.

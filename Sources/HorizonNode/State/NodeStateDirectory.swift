@@ -2,8 +2,8 @@ import Foundation
 import HorizonCore
 import HorizonCrypto
 
-/// The node's on-disk state (`/var/lib/horizon` by default): its identity key now, and the
-/// broker URL and last netmap as the agent grows. The directory is 0700 and the key 0600.
+/// The node's on-disk state (`/var/lib/horizon` by default): its identity key, and the JSON
+/// records of `NodeStateDirectory+Records`. The directory is 0700 and the key 0600.
 public struct NodeStateDirectory: Sendable {
     public static let defaultPath = "/var/lib/horizon"
     static let nodeKeyFile = "node.key"
@@ -38,7 +38,7 @@ public struct NodeStateDirectory: Sendable {
         return key
     }
 
-    private func createDirectory() throws(NodeStateError) {
+    func createDirectory() throws(NodeStateError) {
         do {
             try FileManager.default.createDirectory(
                 atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -64,6 +64,7 @@ public enum NodeStateError: Error, Equatable, CustomStringConvertible {
     case unreadable(path: String)
     case malformedKey(path: String)
     case insecurePermissions(path: String, mode: Int)
+    case malformedRecord(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -75,6 +76,8 @@ public enum NodeStateError: Error, Equatable, CustomStringConvertible {
             "\(path) does not hold a base64 WireGuard private key — remove it to generate a new identity"
         case .insecurePermissions(let path, let mode):
             "\(path) is readable by others (mode \(String(mode, radix: 8))) — run: chmod 600 \(path)"
+        case .malformedRecord(let path, let reason):
+            "\(path) is damaged (\(reason)) — remove it; the node enrolls again with `horizon server up` or `horizon login`"
         }
     }
 }

@@ -1,0 +1,84 @@
+import Foundation
+import HorizonCore
+import HorizonDevice
+
+/// A role's WireGuard interface: the tunnel (device, UAPI socket, addresses and routes), its
+/// peers kept equal to what the netmap allows, and traffic rates for `horizon status`.
+final class NodeInterface: @unchecked Sendable {
+    let tunnel: Tunnel
+    /// Whether each peer's allowed IPs get a route to the interface (a server reaching its
+    /// clients' overlay addresses); the client's routes come with the tunnel's plan.
+    private let routesPeers: Bool
+    private var peerRoutes: Set<IPPrefix> = []
+    private var lastSample: (time: ContinuousClock.Instant, rx: UInt64, tx: UInt64)?
+    private var rates: (rx: Double, tx: Double) = (0, 0)
+
+    init(config: WireGuardConfig, name: InterfaceName, uapiDirectory: String?, routesPeers: Bool) throws(TunnelError) {
+        tunnel = try Tunnel(config: config, interfaceName: name, uapiDirectory: uapiDirectory)
+        self.routesPeers = routesPeers
+    }
+
+    var device: Device { tunnel.device }
+
+    /// Makes the device's peers `desired`; returns what failed, if anything.
+    func sync(_ desired: [DesiredPeer]) -> String? {
+        let operations = PeerSync.operations(from: device.snapshot().peers, to: desired)
+        if !operations.isEmpty, let error = device.apply(operations) { return error.message }
+        guard routesPeers else { return nil }
+        let wanted = Set(desired.flatMap(\.allowedIPs).map(\.masked))
+        var failures: [String] = []
+        for prefix in wanted.subtracting(peerRoutes) {
+            do throws(TunnelError) {
+                _ = try SystemTool.ip(["route", "replace", prefix.description, "dev", tunnel.interfaceName.description])
+                peerRoutes.insert(prefix)
+            } catch {
+                failures.append(error.description)
+            }
+        }
+        for prefix in peerRoutes.subtracting(wanted) {
+            _ = try? SystemTool.ip(["route", "del", prefix.description, "dev", tunnel.interfaceName.description])
+            peerRoutes.remove(prefix)
+        }
+        return failures.isEmpty ? nil : failures.joined(separator: "; ")
+    }
+
+    /// The interface's totals and rates since the previous call.
+    func status(now: ContinuousClock.Instant = .now) -> InterfaceStatus {
+        let snapshot = device.snapshot()
+        let rx = snapshot.peers.reduce(0) { $0 &+ $1.rxBytes }
+        let tx = snapshot.peers.reduce(0) { $0 &+ $1.txBytes }
+        if let last = lastSample {
+            let seconds = Double((now - last.time).components.seconds) + Double((now - last.time).components.attoseconds) / 1e18
+            if seconds >= 1 {
+                rates = (Double(rx &- last.rx) / seconds, Double(tx &- last.tx) / seconds)
+                lastSample = (now, rx, tx)
+            }
+        } else {
+            lastSample = (now, rx, tx)
+        }
+        return InterfaceStatus(
+            name: tunnel.interfaceName.description, listenPort: snapshot.listenPort, rxBytes: rx, txBytes: tx,
+            rxRate: rates.rx, txRate: rates.tx)
+    }
+
+    /// Waits (on a thread of its own: the device's wait blocks) until the device closes.
+    func closed() async -> DeviceCloseReason {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { [device] in continuation.resume(returning: device.waitUntilClosed()) }
+        }
+    }
+
+    /// Removes the interface and undoes every host change; returns what could not be undone.
+    func stop(interfaceDeleted: Bool = false) -> [TunnelError] {
+        tunnel.stop(interfaceDeleted: interfaceDeleted)
+    }
+}
+
+extension PeerStatus {
+    init(_ peer: UAPIPeerSnapshot, name: String?) {
+        self.init(
+            name: name, publicKey: peer.publicKey.base64, endpoint: peer.endpoint?.description,
+            handshakeAge: peer.lastHandshake.map { Int(Date().timeIntervalSince1970) - Int($0.components.seconds) },
+            rxBytes: peer.rxBytes, txBytes: peer.txBytes)
+    }
+}

@@ -1,0 +1,22 @@
+import HorizonCore
+
+/// What every role needs from the agent: identity, state, broker link and where its
+/// interface goes.
+struct RoleSetup: Sendable {
+    let membership: Membership
+    let nodeKey: PrivateKey
+    let state: NodeStateDirectory
+    let interfaceName: InterfaceName
+    /// nil: /var/run/wireguard, where `wg show` looks.
+    let uapiDirectory: String?
+
+    var link: BrokerLink { BrokerLink(url: membership.broker, credential: membership.credential) }
+
+    /// The node's own overlay addresses as interface addresses (/32 and /128).
+    static func hostPrefixes(_ addresses: [String]) -> [IPPrefix] {
+        addresses.compactMap { IPPrefix($0.contains("/") ? $0 : $0 + ($0.contains(":") ? "/128" : "/32")) }
+    }
+
+    /// A peer entry from the netmap: its key and the prefixes it may use.
+    static func peerKey(_ peer: NetmapPeer) -> PublicKey? { PublicKey(base64: peer.publicKey) }
+}
