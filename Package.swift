@@ -124,7 +124,9 @@ let package = Package(
         .testTarget(name: "HorizonCryptoTests", dependencies: ["HorizonCrypto", "HorizonCore"]),
         .testTarget(name: "HorizonWireGuardTests", dependencies: ["HorizonCore", "HorizonCrypto", "HorizonWireGuard", "HorizonTestKit"]),
         .testTarget(name: "HorizonLANTests", dependencies: ["HorizonLAN", "HorizonCore", "HorizonTestKit"]),
-        .testTarget(name: "HorizonNodeTests", dependencies: ["HorizonNode", "HorizonCore", .product(name: "NIOHTTP1", package: "swift-nio")]),
+        .testTarget(name: "HorizonNodeTests", dependencies: [
+            "HorizonNode", "HorizonCore", "HorizonDevice", "HorizonBrokerClient", .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .testTarget(name: "HorizonDeviceTests", dependencies: ["HorizonDevice", "HorizonCore", "HorizonCrypto", "HorizonWireGuard", "HorizonNetnsKit", "HorizonTestKit"]),
         .testTarget(name: "ArchitectureTests"),
         // Root-only fixtures (network namespaces, a TUN-to-TUN relay) for the I/O tests and benchmark.
