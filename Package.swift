@@ -130,7 +130,7 @@ let package = Package(
         .testTarget(name: "HorizonDeviceTests", dependencies: ["HorizonDevice", "HorizonCore", "HorizonCrypto", "HorizonWireGuard", "HorizonNetnsKit", "HorizonTestKit"]),
         .testTarget(name: "ArchitectureTests"),
         // Root-only fixtures (network namespaces, a TUN-to-TUN relay) for the I/O tests and benchmark.
-        .target(name: "HorizonNetnsKit", dependencies: ["HorizonTUN", "CHorizonLinux"]),
+        .target(name: "HorizonNetnsKit", dependencies: ["HorizonCore", "HorizonTUN", "CHorizonLinux"]),
         .testTarget(name: "HorizonTUNTests", dependencies: ["HorizonTUN", "HorizonNetnsKit"]),
         .testTarget(name: "HorizonUDPTests", dependencies: ["HorizonUDP", "HorizonCore"]),
         .testTarget(name: "HorizonNATTests", dependencies: ["HorizonNAT", "HorizonUDP", "HorizonCore"]),

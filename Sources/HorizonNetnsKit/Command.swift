@@ -1,4 +1,5 @@
 import Foundation
+import HorizonCore
 
 /// Runs a system tool (ip, sysctl) to completion. Test and benchmark fixtures only.
 public enum Command {
@@ -19,8 +20,8 @@ public enum Command {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        let output = ReadToEnd.bytes(of: out.fileHandleForReading.fileDescriptor)
+        let errors = ReadToEnd.bytes(of: err.fileHandleForReading.fileDescriptor)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw Failure(command: arguments.joined(separator: " "), status: process.terminationStatus,
@@ -29,3 +30,4 @@ public enum Command {
         return String(decoding: output, as: UTF8.self)
     }
 }
+

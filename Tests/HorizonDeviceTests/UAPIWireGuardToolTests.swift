@@ -35,7 +35,7 @@ struct UAPIWireGuardToolTests {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let data = Data(ReadToEnd.bytes(of: output.fileHandleForReading.fileDescriptor))
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }

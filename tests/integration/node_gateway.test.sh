@@ -15,12 +15,12 @@ sif=hzs$$ c1if=hzc$$ c2if=hzd$$   # interface names are global for the UAPI sock
 _cleanup_uapi() { rm -f /var/run/wireguard/{$sif,$c1if,$c2if}.sock; }
 trap '_cleanup_uapi; _cleanup' EXIT
 
-make_netns sw hzgw-sw
-make_netns brk hzgw-brk
-make_netns srv hzgw-srv
-make_netns up hzgw-up
-make_netns c1 hzgw-c1
-make_netns c2 hzgw-c2
+make_netns sw hznode-sw
+make_netns brk hznode-brk
+make_netns srv hznode-srv
+make_netns up hznode-up
+make_netns c1 hznode-c1
+make_netns c2 hznode-c2
 
 # One underlay segment: a bridge in the switch namespace, one veth per node.
 ip -n "$sw" link add br0 type bridge

@@ -1,4 +1,5 @@
 import Foundation
+import HorizonCore
 
 /// Runs the host's network tools (iproute2's `ip`, `nft`) to completion. A failure carries the
 /// command line and the tool's own message, which is usually what the user needs to see.
@@ -43,7 +44,7 @@ enum SystemTool {
         }
         // Drain both pipes before waiting, so a chatty tool cannot block on a full pipe.
         let standardError = DrainedPipe(errors)
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let text = String(decoding: ReadToEnd.bytes(of: output.fileHandleForReading.fileDescriptor), as: UTF8.self)
         let message = standardError.text()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
@@ -63,13 +64,13 @@ enum SystemTool {
 
 /// Reads a pipe to its end on another thread.
 private final class DrainedPipe: @unchecked Sendable {
-    private var data = Data()
+    private var data: [UInt8] = []
     private let done = DispatchSemaphore(value: 0)
 
     init(_ pipe: Pipe) {
         let handle = pipe.fileHandleForReading
         Thread.detachNewThread { [self] in
-            data = handle.readDataToEndOfFile()
+            data = ReadToEnd.bytes(of: handle.fileDescriptor)
             done.signal()
         }
     }
