@@ -150,4 +150,10 @@ diff "$TEST_TMP/routes.before" "$TEST_TMP/routes.after" || fail "routes differ a
 diff "$TEST_TMP/rules.before" "$TEST_TMP/rules.after" || fail "rules differ after disconnect"
 ip -n "$c1" link show "$c1if" 2>/dev/null && fail "interface left behind"
 out=$(hz c1 connect gw1 --route 10.0.0.0/8 --best 2>&1) && fail "connect with a server and --best succeeded"
+
+note "a stopped server removes its interface, rules and forwarding"
+kill -TERM "$pid_gw"; wait "$pid_gw" || fail "server daemon exited $? on SIGTERM: $(tail -5 "$TEST_TMP/gw.log")"
+ip netns exec "$srv" nft list table inet "horizon_gw_$sif" >/dev/null 2>&1 && fail "forwarding rules left behind"
+ip -n "$srv" link show "$sif" >/dev/null 2>&1 && fail "server interface left behind"
+# (ip_forward goes back to what the restarted daemon found: the killed one had turned it on.)
 echo ok
