@@ -89,6 +89,28 @@ struct DisconnectCommand: AsyncParsableCommand {
     }
 }
 
+/// `horizon logout`: leave the broker, whichever the role.
+struct LogoutCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logout",
+        abstract: "Stop the node's role and forget its enrollment (the node key stays).",
+        discussion: """
+            A client disconnects and a server stops serving (removing its interface and rules). \
+            The broker still lists the node until an admin deletes or revokes it.
+            """
+    )
+
+    @OptionGroup var daemon: DaemonSocket
+    @OptionGroup var output: OutputFormat
+
+    func run() async throws {
+        let response = try await daemon.send(.POST, LocalAPIPath.logout)
+        if output.json { return Console.write(String(decoding: response.body, as: UTF8.self)) }
+        let result = try response.decode(LogoutResult.self)
+        Console.write(result.previousRole == .none ? "not enrolled" : "logged out (was \(result.previousRole.rawValue))")
+    }
+}
+
 /// Left-aligned columns, two spaces apart.
 enum Table {
     static func render(header: [String], rows: [[String]]) -> String {

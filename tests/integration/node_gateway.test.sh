@@ -150,6 +150,10 @@ diff "$TEST_TMP/routes.before" "$TEST_TMP/routes.after" || fail "routes differ a
 diff "$TEST_TMP/rules.before" "$TEST_TMP/rules.after" || fail "rules differ after disconnect"
 ip -n "$c1" link show "$c1if" 2>/dev/null && fail "interface left behind"
 out=$(hz c1 connect gw1 --route 10.0.0.0/8 --best 2>&1) && fail "connect with a server and --best succeeded"
+hz c1 logout | grep -q "logged out (was client)" || fail "logout"
+[ "$(hz c1 status --json | json 'd["role"]')" = none ] && [ ! -e "$TEST_TMP/c1/membership.json" ] || fail "still enrolled after logout"
+out=$(hz c1 connect gw1 2>&1) && fail "connect after logout succeeded"
+echo "$out" | grep -q "not logged in as a client" || fail "connect after logout said: $out"
 
 note "a stopped server removes its interface, rules and forwarding"
 kill -TERM "$pid_gw"; wait "$pid_gw" || fail "server daemon exited $? on SIGTERM: $(tail -5 "$TEST_TMP/gw.log")"

@@ -68,3 +68,9 @@ public struct DisconnectResult: Codable, Sendable {
     /// Host changes that could not be undone.
     public var failures: [String]
 }
+
+/// `POST /v1/logout`'s answer.
+public struct LogoutResult: Codable, Sendable {
+    /// The role the node had (`none` if it was not enrolled).
+    public var previousRole: NodeRole
+}

@@ -9,6 +9,7 @@ public enum LocalAPIPath {
     public static let servers = "/v1/servers"
     public static let connect = "/v1/connect"
     public static let disconnect = "/v1/disconnect"
+    public static let logout = "/v1/logout"
 }
 
 extension NodeAgent {
@@ -30,9 +31,11 @@ extension NodeAgent {
                 return .json(try await connect(try Self.decode(request)))
             case ("POST", LocalAPIPath.disconnect):
                 return .json(try await disconnect())
+            case ("POST", LocalAPIPath.logout):
+                return .json(LogoutResult(previousRole: await logout()))
             default:
                 let known = [LocalAPIPath.status, LocalAPIPath.serverUp, LocalAPIPath.login, LocalAPIPath.servers,
-                             LocalAPIPath.connect, LocalAPIPath.disconnect]
+                             LocalAPIPath.connect, LocalAPIPath.disconnect, LocalAPIPath.logout]
                 if known.contains(request.path) {
                     return .error(405, "\(request.method) is not allowed on \(request.path)")
                 }

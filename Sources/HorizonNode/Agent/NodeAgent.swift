@@ -161,6 +161,15 @@ public actor NodeAgent {
         return DisconnectResult(wasConnected: failures != nil, failures: failures ?? [])
     }
 
+    /// Stops the role and forgets the enrollment (membership, connection, netmap); the node
+    /// key stays, so the node keeps its identity if it enrolls again. Returns the role it had.
+    func logout() async -> NodeRole {
+        let had = (try? membership())??.role ?? .none
+        await shutdown()
+        for record in [NodeStateDirectory.Record.connection, .netmap, .membership] { stateDirectory.remove(record) }
+        return had
+    }
+
     private func client() throws(RoleError) -> ClientRunner {
         guard case .client(let client)? = role else {
             throw RoleError("this node is not logged in as a client — run horizon login --broker URL first")
