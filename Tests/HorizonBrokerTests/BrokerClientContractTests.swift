@@ -21,12 +21,29 @@ import Vapor
             let me = try await Client.broker(at: url, token: session.token).getMe().ok.body.json
             #expect(me.username == "admin")
 
-            let refused = try await anonymous.getMe()
-            guard case .unauthorized(let body) = refused else {
-                Issue.record("expected 401 without a token, got \(refused)")
-                return
+            // Error answers arrive as one BrokerFailure carrying the broker's envelope.
+            do {
+                _ = try await anonymous.getMe()
+                Issue.record("expected 401 without a token")
+            } catch {
+                let failure = BrokerFailure.from(error, broker: url)
+                #expect(failure.code == "unauthorized", "\(failure)")
+                guard case .refused(let status, _, let message) = failure else { return }
+                #expect(status == 401 && message.contains("bearer token"))
             }
-            #expect(try body.body.json.error.code == "unauthorized")
+            // No answer at all is "cannot reach": a port nobody listens on.
+            let nobody = try #require(URL(string: "http://127.0.0.1:9"))
+            do {
+                _ = try await Client.broker(at: nobody, timeout: .seconds(2)).getHealth()
+                Issue.record("expected a transport failure")
+            } catch {
+                let failure = BrokerFailure.from(error, broker: nobody)
+                guard case .unreachable(let broker, _) = failure else {
+                    Issue.record("expected unreachable, got \(failure)")
+                    return
+                }
+                #expect(broker == "http://127.0.0.1:9")
+            }
         } }
     }
 

@@ -57,8 +57,12 @@ actor ClientRunner {
         guard !candidates.isEmpty else {
             throw RoleError("no server is available (none approved and online, or the broker is unreachable and no netmap is saved) — see horizon servers")
         }
-        guard let server = ServerChoice.pick(reference, from: candidates) else {
+        guard var server = ServerChoice.pick(reference, from: candidates) else {
             throw RoleError("no server named '\(reference ?? "")' — see horizon servers for the names")
+        }
+        // Measured before the tunnel exists, so the probe takes the underlay path.
+        if server.rttMilliseconds == nil, let endpoint = server.endpoints.first {
+            server.rttMilliseconds = await LatencyProbe.once(endpoint)
         }
         let choice = ConnectionChoice(serverID: server.id, routes: routes.map(\.description))
         _ = disconnect()
