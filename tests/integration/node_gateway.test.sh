@@ -136,6 +136,13 @@ ip netns exec "$c1" ping -c 1 -W 1 $upstream_ip >/dev/null && fail "upstream rea
 node "$srv" gw "$sif"
 wait_until 40 ip netns exec "$c1" ping -c 1 -W 1 $upstream_ip || fail "c1 did not come back after the server restart: $(cat "$TEST_TMP/gw.log")"
 
+note "the client daemon restarts and reconnects by itself"
+kill -TERM "$pid_c1"; wait "$pid_c1" || fail "client daemon exited $? on SIGTERM"
+ip -n "$c1" link show "$c1if" >/dev/null 2>&1 && fail "client interface left after its daemon stopped"
+node "$c1" c1 "$c1if"
+grep -q "connected to" "$TEST_TMP/c1.log" || fail "the daemon did not say it resumed: $(cat "$TEST_TMP/c1.log")"
+wait_until 20 ip netns exec "$c1" ping -c 1 -W 1 $upstream_ip || fail "c1 did not reconnect after its daemon restarted"
+
 note "the broker stops; the client keeps reaching upstream"
 kill "$broker_pid"; wait "$broker_pid" 2>/dev/null || true
 ip netns exec "$c1" ping -c 3 -W 2 $upstream_ip >/dev/null || fail "c1 lost upstream with the broker down"

@@ -35,9 +35,11 @@ actor ClientRunner {
         }
     }
 
+    /// Ends the role for a daemon that stops: the interface goes, the saved choice stays, so
+    /// the next start reconnects.
     func stop() {
         follower?.cancel()
-        _ = disconnect()
+        _ = tearDown()
     }
 
     // MARK: servers and connecting
@@ -65,7 +67,7 @@ actor ClientRunner {
             server.rttMilliseconds = await LatencyProbe.once(endpoint)
         }
         let choice = ConnectionChoice(serverID: server.id, routes: routes.map(\.description))
-        _ = disconnect()
+        _ = tearDown()
         try bringUp(choice, server: server)
         do throws(RoleError) {
             try await waitForHandshake(with: server)
@@ -90,6 +92,10 @@ actor ClientRunner {
     /// nil when there was no connection.
     func disconnect() -> [String]? {
         setup.state.remove(.connection)
+        return tearDown()
+    }
+
+    private func tearDown() -> [String]? {
         guard let current = connection else { return nil }
         connection = nil
         return current.interface.stop().map(\.description)
