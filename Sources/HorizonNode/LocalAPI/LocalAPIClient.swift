@@ -29,6 +29,10 @@ public struct LocalAPIClient: Sendable {
         }
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = method
+        // One connection per request: `HTTPClient.shared` would otherwise keep it idle in its
+        // pool and, after the daemon restarts on the same path, send the next request down the
+        // dead daemon's closed connection. A Unix socket connect costs next to nothing.
+        request.headers.add(name: "Connection", value: "close")
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))

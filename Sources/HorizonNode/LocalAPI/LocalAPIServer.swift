@@ -19,14 +19,19 @@ public enum LocalAPIServer {
         socketPath: String, handler: @escaping Handler, ready: @Sendable () -> Void = {}
     ) async throws(LocalAPIError) {
         try LocalSocketFile.prepare(socketPath)
-        let server: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
+        // One event loop for the listener and its connections, so that `closeAll(after:)` can
+        // wait for the connection initializers still queued when the listener closes.
+        let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
+        let untaken = UntakenConnections()
+        let server: NIOAsyncChannel<UntakenConnections.Connection, Never>
         do {
-            server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            server = try await ServerBootstrap(group: eventLoop)
                 .bind(unixDomainSocketPath: socketPath) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                        return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
-                            wrappingChannelSynchronously: channel)
+                        let connection = try UntakenConnections.Connection(wrappingChannelSynchronously: channel)
+                        untaken.add(connection)
+                        return connection
                     }
                 }
         } catch {
@@ -36,13 +41,7 @@ public enum LocalAPIServer {
         do {
             try LocalSocketFile.restrict(socketPath)
             ready()
-            try await withThrowingDiscardingTaskGroup { group in
-                try await server.executeThenClose { connections in
-                    for try await connection in connections {
-                        group.addTask { await serveConnection(connection, handler: handler) }
-                    }
-                }
-            }
+            try await acceptConnections(server, untaken: untaken, handler: handler)
         } catch is CancellationError {
             return
         } catch let error as LocalAPIError {
@@ -53,9 +52,30 @@ public enum LocalAPIServer {
         }
     }
 
+    /// Serves every connection the loop takes until the listener closes (the task is cancelled),
+    /// then closes those it did not take.
+    private static func acceptConnections(
+        _ server: NIOAsyncChannel<UntakenConnections.Connection, Never>, untaken: UntakenConnections, handler: @escaping Handler
+    ) async throws {
+        do {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await server.executeThenClose { connections in
+                    for try await connection in connections {
+                        untaken.take(connection)
+                        group.addTask { await serveConnection(connection, handler: handler) }
+                    }
+                }
+            }
+        } catch {
+            await untaken.closeAll(after: server.channel.eventLoop)
+            throw error
+        }
+        await untaken.closeAll(after: server.channel.eventLoop)
+    }
+
     /// Answers the requests of one connection in order; a broken connection just ends.
     private static func serveConnection(
-        _ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, handler: Handler
+        _ connection: UntakenConnections.Connection, handler: Handler
     ) async {
         try? await connection.executeThenClose { inbound, outbound in
             var head: HTTPRequestHead?
