@@ -12,8 +12,11 @@ public final class TURNSession: @unchecked Sendable {
     private let serverAddress: UDPAddress
     private let condition = NSCondition()
     private var client: TURNClient
-    /// Events other than data, in arrival order, for the blocking calls to find their answer in.
+    /// Recent events other than data, in arrival order, for the blocking calls to find their
+    /// answer in; `droppedEvents` older ones were let go (positions count from the first ever).
     private var events: [TURNEvent] = []
+    private var droppedEvents = 0
+    private static let keptEvents = 256
     private var onData: @Sendable (UDPAddress, [UInt8]) -> Void = { _, _ in }
     private var stopping = false
     private let stopped = DispatchSemaphore(value: 0)
@@ -83,7 +86,7 @@ public final class TURNSession: @unchecked Sendable {
     public func bindChannel(to peer: UDPAddress, timeout: Duration = .seconds(10)) throws(TURNError) -> UInt16 {
         try requireAllocation()
         let (start, channel) = condition.withLock {
-            let start = events.count
+            let start = droppedEvents + events.count
             let channel = client.bindChannel(to: peer, now: .now())
             flush()
             return (start, channel)
@@ -110,7 +113,7 @@ public final class TURNSession: @unchecked Sendable {
     private func perform(_ request: TURNRequest, timeout: Duration,
                          _ call: (inout TURNClient, MonotonicTime) -> Void) throws(TURNError) -> TURNEvent {
         let start = condition.withLock {
-            let start = events.count
+            let start = droppedEvents + events.count
             call(&client, .now())
             flush()
             return start
@@ -125,13 +128,14 @@ public final class TURNSession: @unchecked Sendable {
         defer { condition.unlock() }
         var seen = start
         while true {
-            while seen < events.count {
-                let event = events[seen]
+            seen = max(seen, droppedEvents)
+            while seen < droppedEvents + events.count {
+                let event = events[seen - droppedEvents]
                 seen += 1
                 if case .failed(let failed, let error) = event, failed == request { throw error }
                 if Self.event(event, answers: request) { return event }
             }
-            guard condition.wait(until: deadline) || seen < events.count else { throw .timedOut(server: serverAddress, request: request) }
+            guard condition.wait(until: deadline) || seen < droppedEvents + events.count else { throw .timedOut(server: serverAddress, request: request) }
         }
     }
 
@@ -161,6 +165,10 @@ public final class TURNSession: @unchecked Sendable {
                 flush()
                 for event in fresh {
                     if case .data(let peer, let bytes) = event { data.append((peer, bytes)) } else { events.append(event) }
+                }
+                if events.count > Self.keptEvents {
+                    droppedEvents += events.count - Self.keptEvents / 2
+                    events.removeFirst(events.count - Self.keptEvents / 2)
                 }
                 if fresh.count > data.count { condition.broadcast() }
             }
