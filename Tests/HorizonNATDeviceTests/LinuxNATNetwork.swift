@@ -29,6 +29,12 @@ final class LinuxNATNetwork {
         routers = try nats.map { _ in try NetworkNamespace(prefix: "hznat") }
         clients = try nats.map { _ in try NetworkNamespace(prefix: "hznat") }
         try publicSide.ip("addr", "add", "\(Self.publicAddress)/32", "dev", "lo")
+        // The rest of the internet: where datagrams to private addresses vanish. Without a
+        // route, coturn's send to a peer's host candidate fails and it drops the allocation.
+        // (A veth whose other end stays down: sends succeed, nothing arrives.)
+        try publicSide.ip("link", "add", "hznat-world", "type", "veth", "peer", "name", "hznat-void")
+        try publicSide.ip("link", "set", "hznat-world", "up")
+        try publicSide.ip("route", "add", "default", "dev", "hznat-world")
         try Self.forward(publicSide)
         for (i, nat) in nats.enumerated() {
             let n = i + 1
