@@ -134,10 +134,16 @@ let package = Package(
         .testTarget(name: "HorizonTUNTests", dependencies: ["HorizonTUN", "HorizonNetnsKit"]),
         .testTarget(name: "HorizonUDPTests", dependencies: ["HorizonUDP", "HorizonCore"]),
         .testTarget(name: "HorizonNATTests", dependencies: ["HorizonNAT", "HorizonUDP", "HorizonCore"]),
+        // NAT traversal on a live device's WireGuard port (root, namespaces).
+        .testTarget(name: "HorizonNATDeviceTests", dependencies: ["HorizonNAT", "HorizonDevice", "HorizonUDP", "HorizonCore", "HorizonCrypto", "HorizonNetnsKit"]),
         .testTarget(name: "HorizonTunnelTests", dependencies: ["HorizonNode", "HorizonDevice", "HorizonCore", "HorizonNetnsKit"]),
         .testTarget(name: "HorizonUAPIServerTests", dependencies: ["HorizonDevice", "HorizonCore", "HorizonNetnsKit"]),
         // Not a test: prints TUN and UDP batching/offload throughput (see its --help).
         .executableTarget(name: "HorizonIOBench", dependencies: ["HorizonTUN", "HorizonUDP", "HorizonCore", "HorizonNetnsKit"]),
+        // One WireGuard peer through a TURN relay, as a process (tests/integration/nat_*).
+        .executableTarget(name: "HorizonTURNProxy", dependencies: [
+            "HorizonNAT", "HorizonCore", "HorizonUDP", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         // Not a test: brings one Device up from a config file for iperf3 measurements (bench/).
         .executableTarget(name: "HorizonDeviceBench", dependencies: ["HorizonDevice", "HorizonCore"]),
     ]

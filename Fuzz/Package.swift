@@ -63,5 +63,21 @@ let package = Package(
                 .product(name: "HorizonCore", package: "Horizon"),
             ]
         ),
+        .executableTarget(
+            name: "FuzzTURNClient",
+            dependencies: [
+                "CLibFuzzer",
+                .product(name: "HorizonNAT", package: "Horizon"),
+                .product(name: "HorizonCore", package: "Horizon"),
+            ]
+        ),
+        .executableTarget(
+            name: "FuzzICEChecks",
+            dependencies: [
+                "CLibFuzzer",
+                .product(name: "HorizonNAT", package: "Horizon"),
+                .product(name: "HorizonCore", package: "Horizon"),
+            ]
+        ),
     ]
 )

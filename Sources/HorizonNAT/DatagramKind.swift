@@ -25,6 +25,14 @@ public enum DatagramKind: Hashable, Sendable {
         return .unknown
     }
 
+    /// The filter to give `Device.setDatagramHandler`: STUN and ChannelData, nothing else.
+    public static func isNATTraversal(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        switch classify(bytes) {
+        case .stun, .turnChannelData: true
+        case .wireGuard, .unknown: false
+        }
+    }
+
     public static func classify(_ bytes: [UInt8]) -> DatagramKind {
         bytes.withUnsafeBytes { classify($0) }
     }

@@ -20,9 +20,11 @@ public struct STUNTransaction: Sendable {
     /// When the next retransmission or the failure is due.
     public private(set) var deadline: MonotonicTime
 
-    /// Starts the transaction; the caller sends `request` at `now`.
-    public init(request: STUNMessage, policy: STUNRetransmission = .rfc8489, now: MonotonicTime) {
-        self.request = request.encoded(fingerprint: true)
+    /// Starts the transaction; the caller sends `request` at `now`. With `integrity` the
+    /// request carries MESSAGE-INTEGRITY (TURN's long-term and ICE's short-term credentials).
+    public init(request: STUNMessage, integrity: STUNIntegrityKey? = nil, policy: STUNRetransmission = .rfc8489,
+                now: MonotonicTime) {
+        self.request = request.encoded(integrity: integrity, fingerprint: true)
         transactionID = request.transactionID
         method = request.type.method
         self.policy = policy
@@ -41,10 +43,14 @@ public struct STUNTransaction: Sendable {
     /// The response in `bytes` if it answers this request; nil for anything else (other
     /// transactions, stray traffic), which the caller keeps waiting past.
     public func response(in bytes: [UInt8]) -> STUNMessage? {
-        guard let received = try? STUNReceivedMessage.parse(bytes),
-              received.message.transactionID == transactionID, received.message.type.method == method,
-              received.message.type.messageClass == .successResponse || received.message.type.messageClass == .errorResponse
-        else { return nil }
-        return received.message
+        guard let received = try? STUNReceivedMessage.parse(bytes) else { return nil }
+        return answers(received) ? received.message : nil
+    }
+
+    /// Whether `received` is a response to this request.
+    public func answers(_ received: STUNReceivedMessage) -> Bool {
+        let type = received.message.type
+        return received.message.transactionID == transactionID && type.method == method
+            && (type.messageClass == .successResponse || type.messageClass == .errorResponse)
     }
 }

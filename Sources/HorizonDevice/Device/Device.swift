@@ -36,6 +36,7 @@ public final class Device: @unchecked Sendable {
     let binding = Mutex<SocketBinding?>(nil)
     let configuration = Mutex(DeviceConfiguration())
     let counterCells = Mutex(DeviceCounters())
+    let datagramTap = DatagramTap()
     private let lifecycle = Mutex(Lifecycle())
     private let stopping = Atomic<Bool>(false)
     private let closedSignal = ClosedSignal()

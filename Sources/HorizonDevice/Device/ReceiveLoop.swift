@@ -131,7 +131,8 @@ final class ReceiveLoop {
                 counts.droppedHandshakeQueueFull &+= 1
             }
         case .transportData?, nil:
-            counts.droppedMalformed &+= 1
+            // Not WireGuard: NAT traversal's, if its handler wants it (Device+Datagrams).
+            if !device.datagramTap.offer(datagram) { counts.droppedMalformed &+= 1 }
         }
     }
 

@@ -1,0 +1,201 @@
+import Foundation
+import HorizonCore
+import HorizonUDP
+
+/// `TURNClient` on a socket of its own, with a thread that receives, retransmits and
+/// refreshes: the blocking calls below send a request and wait for its answer, and data
+/// from peers goes to `onData` on that thread. Sending data never blocks on the server.
+/// The thread holds the session until `close()`.
+public final class TURNSession: @unchecked Sendable {
+    public let socket: UDPSocket
+    public var server: UDPAddress { serverAddress }
+    private let serverAddress: UDPAddress
+    private let condition = NSCondition()
+    private var client: TURNClient
+    /// Recent events other than data, in arrival order, for the blocking calls to find their
+    /// answer in; `droppedEvents` older ones were let go (positions count from the first ever).
+    private var events: [TURNEvent] = []
+    private var droppedEvents = 0
+    private static let keptEvents = 256
+    private var onData: @Sendable (UDPAddress, [UInt8]) -> Void = { _, _ in }
+    private var stopping = false
+    private let stopped = DispatchSemaphore(value: 0)
+    private let sendBatch = UDPSendBatch(capacity: 64)
+
+    /// Opens a socket of the server's family (bound to `localAddress`, default any) and
+    /// starts the session's thread. `onData` receives peers' data on that thread.
+    public init(server: UDPAddress, credentials: TURNCredentials, localAddress: IPAddress? = nil,
+                timing: TURNClient.Timing = TURNClient.Timing(), software: String? = "Horizon \(HorizonVersion.current)",
+                onData: @escaping @Sendable (UDPAddress, [UInt8]) -> Void) throws(UDPError) {
+        socket = try UDPSocket(family: server.ip.isIPv4 ? .ipv4 : .ipv6, address: localAddress, bufferBytes: 4 << 20)
+        serverAddress = server
+        client = TURNClient(server: server, credentials: credentials, software: software, timing: timing)
+        self.onData = onData
+        socket.setReceiveTimeout(milliseconds: 20)
+        Thread { [self] in
+            run()
+            stopped.signal()
+        }.start()
+    }
+
+    /// Stops the thread and closes the socket (without releasing the allocation: call
+    /// `release` first for that).
+    public func close() {
+        let first = condition.withLock {
+            defer { stopping = true }
+            return !stopping
+        }
+        guard first else { return }
+        stopped.wait()
+        socket.close()
+    }
+
+    public var allocation: TURNAllocation? { condition.withLock { client.allocation } }
+
+    // MARK: - Requests
+
+    @discardableResult
+    public func allocate(timeout: Duration = .seconds(10)) throws(TURNError) -> TURNAllocation {
+        let event = try perform(.allocate, timeout: timeout) { $0.allocate(now: $1) }
+        guard case .allocated(let allocation) = event else { throw .notAllocated(server: serverAddress) }
+        return allocation
+    }
+
+    /// Extends the allocation now and returns its new lifetime (the session also does
+    /// this by itself before the lifetime ends).
+    @discardableResult
+    public func refresh(timeout: Duration = .seconds(10)) throws(TURNError) -> Duration {
+        try requireAllocation()
+        guard case .refreshed(let lifetime) = try perform(.refresh, timeout: timeout, { $0.refresh(now: $1) }) else { return .zero }
+        return lifetime
+    }
+
+    /// Ends the allocation (Refresh with lifetime 0).
+    public func release(timeout: Duration = .seconds(10)) throws(TURNError) {
+        try requireAllocation()
+        _ = try perform(.release, timeout: timeout) { $0.release(now: $1) }
+    }
+
+    public func createPermission(for peer: IPAddress, timeout: Duration = .seconds(10)) throws(TURNError) {
+        try requireAllocation()
+        _ = try perform(.createPermission(peer), timeout: timeout) { $0.createPermission(for: peer, now: $1) }
+    }
+
+    /// Binds a channel to `peer` (installing its permission) and returns the number.
+    @discardableResult
+    public func bindChannel(to peer: UDPAddress, timeout: Duration = .seconds(10)) throws(TURNError) -> UInt16 {
+        try requireAllocation()
+        let (start, channel) = condition.withLock {
+            let start = droppedEvents + events.count
+            let channel = client.bindChannel(to: peer, now: .now())
+            flush()
+            return (start, channel)
+        }
+        guard let channel else { throw .channelsExhausted(server: serverAddress) }
+        _ = try wait(for: .channelBind(channel: channel, peer: peer), after: start, timeout: timeout)
+        return channel
+    }
+
+    /// Sends `data` to `peer` through the relay (ChannelData once a channel is bound).
+    /// False when the socket refused it; the relay drops data for peers without permission.
+    @discardableResult
+    public func send(_ data: [UInt8], to peer: UDPAddress) -> Bool {
+        let framed = condition.withLock { client.wrap(data, to: peer) }
+        return sendToServer([framed]) == 1
+    }
+
+    // MARK: - Waiting for answers
+
+    private func requireAllocation() throws(TURNError) {
+        guard allocation != nil else { throw .notAllocated(server: serverAddress) }
+    }
+
+    private func perform(_ request: TURNRequest, timeout: Duration,
+                         _ call: (inout TURNClient, MonotonicTime) -> Void) throws(TURNError) -> TURNEvent {
+        let start = condition.withLock {
+            let start = droppedEvents + events.count
+            call(&client, .now())
+            flush()
+            return start
+        }
+        return try wait(for: request, after: start, timeout: timeout)
+    }
+
+    /// The first event answering `request` among those arriving after index `start`.
+    private func wait(for request: TURNRequest, after start: Int, timeout: Duration) throws(TURNError) -> TURNEvent {
+        let deadline = Date(timeIntervalSinceNow: Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18)
+        condition.lock()
+        defer { condition.unlock() }
+        var seen = start
+        while true {
+            seen = max(seen, droppedEvents)
+            while seen < droppedEvents + events.count {
+                let event = events[seen - droppedEvents]
+                seen += 1
+                if case .failed(let failed, let error) = event, failed == request { throw error }
+                if Self.event(event, answers: request) { return event }
+            }
+            guard condition.wait(until: deadline) || seen < droppedEvents + events.count else { throw .timedOut(server: serverAddress, request: request) }
+        }
+    }
+
+    private static func event(_ event: TURNEvent, answers request: TURNRequest) -> Bool {
+        switch (event, request) {
+        case (.allocated, .allocate), (.refreshed, .refresh), (.released, .release): true
+        case (.permissionCreated(let ip), .createPermission(let wanted)): ip == wanted
+        case (.channelBound(let channel, _), .channelBind(let wanted, _)): channel == wanted
+        default: false
+        }
+    }
+
+    // MARK: - The session's thread
+
+    private func run() {
+        let batch = UDPReceiveBatch(messageSlots: 32, bufferSize: 65_536)
+        while !condition.withLock({ stopping }) {
+            let n = socket.receive(into: batch)
+            var data: [(UDPAddress, [UInt8])] = []
+            condition.withLock {
+                let now = MonotonicTime.now()
+                var fresh: [TURNEvent] = []
+                for i in 0..<max(n, 0) where batch.datagram(i).source == serverAddress {
+                    fresh += client.receive(Array(batch.datagram(i).bytes), now: now)
+                }
+                if let due = client.nextDeadline, due <= now { fresh += client.poll(now: now) }
+                flush()
+                for event in fresh {
+                    if case .data(let peer, let bytes) = event { data.append((peer, bytes)) } else { events.append(event) }
+                }
+                if events.count > Self.keptEvents {
+                    droppedEvents += events.count - Self.keptEvents / 2
+                    events.removeFirst(events.count - Self.keptEvents / 2)
+                }
+                if fresh.count > data.count { condition.broadcast() }
+            }
+            for (peer, bytes) in data { onData(peer, bytes) }
+        }
+    }
+
+    /// Sends what the client queued; called with the lock held.
+    private func flush() {
+        let outgoing = client.takeOutgoing()
+        if !outgoing.isEmpty { _ = sendToServer(outgoing) }
+    }
+
+    private let sendLock = NSLock()
+
+    private func sendToServer(_ datagrams: [[UInt8]]) -> Int {
+        sendLock.withLock {
+            var sent = 0
+            for datagram in datagrams {
+                sent += datagram.withUnsafeBytes { raw in
+                    sendBatch.removeAll()
+                    sendBatch.append(raw, to: serverAddress)
+                    defer { sendBatch.removeAll() }
+                    return socket.send(sendBatch).sent
+                }
+            }
+            return sent
+        }
+    }
+}
