@@ -92,7 +92,8 @@ hz c1 login --broker $broker_url --enroll-key "$device_key" --name laptop1 | gre
 hz c2 login --broker $broker_url --enroll-key "$device_key" --name laptop2 >/dev/null || fail "login c2"
 wait_until 20 sh -c "ip netns exec $c1 $BIN/horizon servers --socket $TEST_TMP/c1.sock | grep -q '^gw1 *DE/Berlin'" ||
   fail "servers: $(hz c1 servers 2>&1)"
-hz c1 servers --json | json '[s["name"] for s in d] == ["gw1"] and d[0]["country"] == "DE"' | grep -q True || fail "servers --json"
+hz c1 servers --json | json '[s["name"] for s in d] == ["gw1"] and d[0]["country"] == "DE" and d[0]["rttMilliseconds"] > 0' |
+  grep -q True || fail "servers --json (latency is a STUN round trip to the server's WireGuard port): $(hz c1 servers --json)"
 
 note "client 1 connects (full tunnel) and reaches upstream through the server"
 ip -n "$c1" route show table all >"$TEST_TMP/routes.before"
@@ -112,6 +113,7 @@ wait_until 10 ip netns exec "$c1" python3 -c "import socket; socket.create_conne
 hz c1 status --json | json 'd["connection"]["serverName"] == "gw1" and d["connection"]["path"] == "direct" and d["connection"]["handshakeAge"] is not None and d["interface"]["txBytes"] > 0' |
   grep -q True || fail "client status: $(hz c1 status --json)"
 hz c1 status | grep -q "server: *gw1 at 10.77.0.2:51820" || fail "status text: $(hz c1 status)"
+hz c1 status | grep -q "handshake: .*, rtt [0-9.]* ms" || fail "status shows no rtt: $(hz c1 status)"
 
 note "the broker lists the live connection with bytes"
 connections() { ip netns exec "$c1" curl -fsS -H "authorization: Bearer $admin_token" "$broker_url/api/v1/connections"; }

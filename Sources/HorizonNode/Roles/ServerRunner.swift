@@ -2,6 +2,7 @@ import Foundation
 import HorizonBrokerClient
 import HorizonCore
 import HorizonDevice
+import HorizonNAT
 
 /// The gateway role: a WireGuard interface that accepts the clients the netmap allows and
 /// forwards their traffic out of the uplink (masquerade), heartbeats with load and health,
@@ -79,8 +80,19 @@ actor ServerRunner {
             _ = fresh.stop()
             throw error
         }
+        Self.answerSTUN(on: fresh.device)
         interface = fresh
         if let netmap { lastDataPlaneError = fresh.sync(Self.desiredPeers(netmap)) }
+    }
+
+    /// Answers STUN Binding requests on the WireGuard port: clients measure their latency to
+    /// the server with them, and learn the address the server sees them at.
+    private static func answerSTUN(on device: Device) {
+        let responder = STUNResponder()
+        device.setDatagramHandler(accepting: DatagramKind.isNATTraversal) { [weak device] datagram in
+            guard let reply = responder.respond(to: datagram.bytes, from: datagram.source) else { return }
+            device?.sendDatagram(reply, to: datagram.source)
+        }
     }
 
     /// Restarts the interface whenever it dies underneath (deleted, namespace gone), with backoff.
