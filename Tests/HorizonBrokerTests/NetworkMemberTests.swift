@@ -100,7 +100,7 @@ extension APIClient {
             #expect(try await AddressAllocation.query(on: app.db).filter(\.$network.$id == lanID).count() == 1)
 
             let actions = try await api.audit("action=network.member_added", adminToken: admin)
-            #expect(actions.count == 4 && actions.allSatisfy { $0.targetType == "network" })
+            #expect(actions.count == 3 && actions.allSatisfy { $0.targetType == "network" && $0.targetName == "lan" })
             #expect(try await api.audit("action=network.member_removed", adminToken: admin).first?.actor == "alice")
         }
     }
@@ -188,6 +188,40 @@ extension APIClient {
             #expect(try await AddressAllocation.query(on: app.db).filter(\.$ownerType == "device").count() == 0)
             let events = try await api.audit("action=network.deleted", adminToken: admin)
             #expect(events.first?.detail == "with 1 member(s)")
+        }
+    }
+
+    @Test(arguments: TestStore.available)
+    func membersFromTheCommandLine(store: TestStore) async throws {
+        try await store.withBrokerAndConfiguration { app, config in
+            let api = APIClient(app: app)
+            let admin = try await api.login("admin", "test-admin-password")
+            let (gw, gwCredential) = try await Nodes.insertNode(.server, name: "gw-1", status: .approved, on: app.db)
+            let (laptop, _) = try await Nodes.insertNode(.device, name: "laptop", status: .approved, on: app.db)
+            _ = try await Nodes.insertNode(.device, name: "twin", status: .approved, on: app.db)
+            _ = try await Nodes.insertNode(.device, name: "twin", status: .approved, on: app.db)
+            _ = try await OperatorCommands.createNetwork(config, name: "lan", cidr: "10.95.0.0/24", ipv6Prefix: nil, mode: "l2")
+            #expect(try await OperatorCommands.listNetworks(config).first { $0.name == "lan" }.map { NetworkTag.range.contains($0.tag) } == true)
+
+            let added = try await OperatorCommands.addNetworkMember(config, network: "lan", node: "GW-1")
+            #expect(added.nodeID == gw.id && added.ipv4Address.hasPrefix("10.95.0.") && Self.isLocalUnicast(added.mac))
+            _ = try await OperatorCommands.addNetworkMember(config, network: "lan", node: laptop.id!.uuidString)
+            await #expect { try await OperatorCommands.addNetworkMember(config, network: "lan", node: "twin") }
+                throws: { "\($0)".contains("several nodes are named 'twin'") }
+            await #expect { try await OperatorCommands.addNetworkMember(config, network: "lan", node: "gw-1") }
+                throws: { "\($0)".contains("already a member") }
+            await #expect { try await OperatorCommands.addNetworkMember(config, network: "wan", node: "gw-1") }
+                throws: { "\($0)".contains("no network with id or name") }
+            #expect(try await OperatorCommands.listNetworkMembers(config, network: "lan").map(\.name) == ["gw-1", "laptop"])
+            // A netmap computed now shows the member (a running broker's waiters hear of command-line
+            // changes only when their wait ends, as for every operator command).
+            let map = try await NetmapNetworksTests.fetch(api, gwCredential)
+            #expect(map.networks.first?.members.map(\.name) == ["laptop"])
+
+            try await OperatorCommands.removeNetworkMember(config, network: "lan", node: "laptop")
+            #expect(try await OperatorCommands.listNetworkMembers(config, network: "lan").map(\.name) == ["gw-1"])
+            let events = try await api.audit("actor=operator", adminToken: admin)
+            #expect(events.filter { $0.action.hasPrefix("network.member_") }.map(\.action) == ["network.member_removed", "network.member_added", "network.member_added"])
         }
     }
 }

@@ -100,7 +100,7 @@ import VaporTesting
                     #expect(Self.errorCode(notice) == code, "\(message): \(notice)")
                 }
                 #expect(try await device.message(1)["id"] as? String == "p" && device.inbox.count == 6)
-                device.socket.send("not json")
+                try await device.socket.send("not json")
                 #expect(Self.errorCode(try await device.message(6)) == "invalid_message")
                 #expect(server.inbox.count == 1, "nothing refused reached the server")
 

@@ -41,21 +41,23 @@ struct SignalingRoute: Sendable {
                 throw APIError(.forbidden, "node_not_approved", "this \(node.kind.rawValue) is \(node.status.rawValue); only approved nodes signal")
             }
             let db = request.application.db
-            return request.webSocket { _, socket in
-                await session(node.nodeID, socket: socket, db: db)
-            }
+            // The synchronous upgrade callback runs on the socket's event loop, where handlers
+            // must be set, and before any message can arrive; the session then runs as a task.
+            return request.webSocket(onUpgrade: { (_: Request, socket: WebSocket) -> Void in
+                socket.pingInterval = Self.pingInterval
+                let (texts, input) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingOldest(256))
+                socket.onText { _, text in input.yield(text) }
+                socket.onClose.whenComplete { _ in input.finish() }
+                Task { await session(node.nodeID, socket: socket, texts: texts, db: db) }
+            })
         }
     }
 
     /// Relays the node's messages in order until the socket closes; a watcher closes it (1008)
     /// when the node is revoked, suspended or removed.
-    private func session(_ nodeID: UUID, socket: WebSocket, db: any Database) async {
-        socket.pingInterval = Self.pingInterval
+    private func session(_ nodeID: UUID, socket: WebSocket, texts: AsyncStream<String>, db: any Database) async {
         sockets.increment()
         defer { sockets.decrement() }
-        let (texts, input) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingOldest(256))
-        socket.onText { _, text in input.yield(text) }
-        socket.onClose.whenComplete { _ in input.finish() }
         let registration = hub.register(nodeID) { text in socket.send(text) }
         defer { hub.unregister(nodeID, registration) }
 
