@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 @testable import HorizonBroker
+import SQLKit
 import Testing
 import Vapor
 
@@ -222,6 +223,28 @@ extension APIClient {
             #expect(try await OperatorCommands.listNetworkMembers(config, network: "lan").map(\.name) == ["gw-1"])
             let events = try await api.audit("actor=operator", adminToken: admin)
             #expect(events.filter { $0.action.hasPrefix("network.member_") }.map(\.action) == ["network.member_removed", "network.member_added", "network.member_added"])
+        }
+    }
+
+    @Test(arguments: TestStore.available)
+    func networksMadeBeforeTagsGetUniqueOnes(store: TestStore) async throws {
+        try await store.withBroker { app, _ in
+            let api = APIClient(app: app)
+            let admin = try await api.login("admin", AuthTests.adminPassword)
+            let kept = try await api.createNetwork(.init(name: "kept", cidr: "10.96.0.0/24"), adminToken: admin)
+            let old = try await api.createNetwork(.init(name: "old", cidr: "10.97.0.0/24"), adminToken: admin)
+            let sql = try #require(app.db as? any SQLDatabase)
+            // As the migration finds them: one network still without a tag, whose first derived
+            // tag another network already has.
+            let oldID = try #require(UUID(uuidString: old.id))
+            try await sql.update(Network.schema).set("tag", to: SQLLiteral.null).where("name", .equal, SQLBind("old")).run()
+            try await sql.update(Network.schema).set("tag", to: SQLBind(NetworkTag.candidate(for: oldID, attempt: 0)))
+                .where("name", .equal, SQLBind("kept")).run()
+
+            try await AddTagsToNetworks.assignTags(on: sql)
+            let tags = try await api.send(.GET, "api/v1/networks", token: admin).decode([TaggedNetworkBody].self)
+            #expect(tags.first { $0.id == old.id }?.tag == NetworkTag.candidate(for: oldID, attempt: 1))
+            #expect(tags.first { $0.id == kept.id }?.tag == NetworkTag.candidate(for: oldID, attempt: 0))
         }
     }
 }
