@@ -34,11 +34,13 @@ public enum Broker {
             app.lifecycle.use(ServerPresenceSweeper(presence: services.serverPresence, interval: config.nodes.sweepInterval))
         }
         NetmapWatchRoute(netmap: services.netmap, metrics: services.metrics).register(on: app)
+        SignalingRoute(hub: services.signaling, netmap: services.netmap, metrics: services.metrics).register(on: app)
         if case .postgres(let url) = config.store {
             let relay = try PostgresNetmapRelay(
                 url: url, hub: services.netmapChanges, eventLoops: app.eventLoopGroup, logger: app.logger, metrics: services.metrics)
             try await relay.start()
             app.lifecycle.use(relay)
+            try await PostgresSignalRelay.start(url: url, hub: services.signaling, on: app)
         }
         return StartupReport(createdAdmin: created?.username, generatedAdminPassword: created?.generatedPassword)
     }

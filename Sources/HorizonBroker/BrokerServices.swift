@@ -25,6 +25,10 @@ struct BrokerServices: Sendable {
     // Netmaps and connections.
     let netmap: NetmapService
     let connections: ConnectionService
+    // Network members, service announcements, signaling.
+    let membership: NetworkMembership
+    let announcements: AnnouncementService
+    let signaling: SignalingHub
 
     init(configuration: BrokerConfiguration, threadPool: NIOThreadPool) {
         let clock = configuration.clock
@@ -55,7 +59,13 @@ struct BrokerServices: Sendable {
             clock: clock, policy: nodePolicy, audit: audit, challenges: challenges, netmapChanges: netmapChanges)
         devices = DeviceService(enrollment: enrollment, enrollmentKeys: enrollmentKeys, netmapChanges: netmapChanges)
         // Netmaps and connections.
-        netmap = NetmapService(changes: netmapChanges, clock: clock, serverOfflineAfter: nodePolicy.serverOfflineAfter)
+        netmap = NetmapService(
+            changes: netmapChanges, clock: clock, serverOfflineAfter: nodePolicy.serverOfflineAfter,
+            networks: NetmapNetworksBuilder(relays: nodePolicy.relays))
         connections = ConnectionService(clock: clock, metrics: metrics)
+        // Network members, service announcements, signaling.
+        membership = NetworkMembership(clock: clock, audit: audit, addresses: addresses, netmapChanges: netmapChanges)
+        announcements = AnnouncementService(clock: clock, audit: audit, membership: membership, netmapChanges: netmapChanges)
+        signaling = SignalingHub()
     }
 }

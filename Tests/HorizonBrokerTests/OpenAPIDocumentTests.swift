@@ -17,7 +17,7 @@ import Yams
     static let methods = ["get", "put", "post", "delete", "patch", "head", "options"]
 
     /// Routes served outside the document's `paths` (see `routesAreExactlyTheDocumentsOperations`).
-    static let webSocketRoutes: Set<String> = ["GET /api/v1/node/netmap/watch"]
+    static let webSocketRoutes: Set<String> = ["GET /api/v1/node/netmap/watch", "GET /api/v1/node/signal"]
 
     static func operations(_ document: [String: Any]) -> [(path: String, method: String, operation: [String: Any])] {
         let paths = document["paths"] as? [String: [String: Any]] ?? [:]

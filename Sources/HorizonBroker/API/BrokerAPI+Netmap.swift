@@ -30,6 +30,8 @@ extension Components.Schemas.Netmap {
                         .init(country: $0.country, city: $0.city, latitude: $0.latitude, longitude: $0.longitude)
                     },
                     load: peer.load)
-            })
+            },
+            networks: map.networks.networks.map(Components.Schemas.NetmapNetwork.init),
+            relays: map.networks.relays.map(Components.Schemas.Relay.init))
     }
 }

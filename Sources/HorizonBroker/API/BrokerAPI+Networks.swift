@@ -34,6 +34,7 @@ extension BrokerAPI {
         _ = try context.requireAdmin()
         let network = try await services.networks.find(id: try Self.uuid(input.path.networkId, "networkId"), on: context.db)
         try await services.networks.delete(network, by: context.actor, on: context.db)
+        services.netmapChanges.publish()
         return .noContent(.init())
     }
 }
@@ -42,7 +43,7 @@ extension Components.Schemas.Network {
     init(_ network: Network, allocated: Int) throws {
         let plan = try network.plan()
         self.init(
-            id: try network.requireID().uuidString, name: network.name, mode: .init(network.mode),
+            id: try network.requireID().uuidString, name: network.name, mode: .init(network.mode), tag: network.tag,
             cidr: network.ipv4CIDR, ipv6Prefix: network.ipv6Prefix,
             gatewayIPv4: plan.gatewayIPv4.description, gatewayIPv6: plan.gatewayIPv6.description,
             capacity: plan.capacity, allocated: allocated, createdAt: network.createdAt)

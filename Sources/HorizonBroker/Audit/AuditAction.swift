@@ -26,4 +26,8 @@ enum AuditAction: String, Sendable, CaseIterable {
     case deviceEnrolled = "device.enrolled"
     case deviceRevoked = "device.revoked"
     case deviceDeleted = "device.deleted"
+    case networkMemberAdded = "network.member_added"
+    case networkMemberRemoved = "network.member_removed"
+    case serviceAnnounced = "network.service_announced"
+    case serviceWithdrawn = "network.service_withdrawn"
 }

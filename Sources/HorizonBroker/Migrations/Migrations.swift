@@ -15,5 +15,9 @@ enum Migrations {
         app.migrations.add(CreateNodeChallenges())
         app.migrations.add(CreateConnections())
         app.migrations.add(AddNetmapIndexToNodes())
+        // Network membership, MACs and tags, service announcements (issue 7).
+        app.migrations.add(AddTagsToNetworks())
+        app.migrations.add(CreateNetworkMembers())
+        app.migrations.add(CreateServiceAnnouncements())
     }
 }

@@ -20,10 +20,14 @@ final class Network: Model, @unchecked Sendable {
     @Field(key: "ipv6_prefix") var ipv6Prefix: String
     @Field(key: "mode") var mode: Mode
     @Field(key: "created_at") var createdAt: Date
+    /// Names the network in the data plane's frame header (see ``NetworkTag``).
+    @Field(key: "tag") var tag: Int
 
     init() {}
 
-    init(name: String, plan: NetworkPlan, mode: Mode, createdAt: Date) {
+    init(id: UUID, name: String, plan: NetworkPlan, mode: Mode, tag: Int, createdAt: Date) {
+        self.id = id
+        self.tag = tag
         self.name = name
         self.ipv4CIDR = plan.ipv4.description
         self.ipv6Prefix = plan.ipv6.description

@@ -34,6 +34,8 @@ struct Netmap: Sendable, Equatable {
     var peers: [Member]
     /// A hash of everything above but load, equal on every broker that reads the same rows.
     var version: String
+    /// Networks the node is a member of, and relays (covered by `version`, see ``NetmapNetworksBuilder``).
+    var networks = NetmapNetworks()
 
     init(node: Member, peers: [Member]) {
         self.node = node

@@ -9,6 +9,8 @@ struct NetmapService: Sendable {
     /// Servers whose last heartbeat is older than this are offline and left out of devices'
     /// netmaps (the rule of ``ServerService``; the presence sweep publishes the transitions).
     let serverOfflineAfter: TimeInterval
+    /// Adds the node's networks, their members and the relays.
+    var networks = NetmapNetworksBuilder()
 
     /// The longest a long-poll or a watcher waits between recomputations.
     static let maxWait: Duration = .seconds(60)
@@ -23,7 +25,7 @@ struct NetmapService: Sendable {
         guard let sql = db as? any SQLDatabase else { throw APIError(.internalServerError, "internal_error", "the store is not SQL") }
         let onlineSince = peerKind == .server ? clock.now().addingTimeInterval(-serverOfflineAfter) : nil
         let peers = try await NetmapPeerRow.approved(peerKind, onlineSince: onlineSince, on: sql)
-        return Netmap(node: me, peers: peers.map { $0.member(kind: peerKind) })
+        return try await networks.complete(Netmap(node: me, peers: peers.map { $0.member(kind: peerKind) }), on: sql)
     }
 
     /// The netmap once it differs from `since`, or nil if it still equals `since` when

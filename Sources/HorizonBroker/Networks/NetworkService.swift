@@ -38,16 +38,19 @@ struct NetworkService: Sendable {
                 throw APIError.conflict("\(plan.ipv6) is already the IPv6 prefix of network '\(other.name)'", code: "network_overlap")
             }
         }
-        let network = Network(name: name, plan: plan, mode: mode, createdAt: clock.now())
+        let id = UUID()
+        let tag = try NetworkTag.free(for: id, avoiding: Set(existing.map(\.tag)))
+        let network = Network(id: id, name: name, plan: plan, mode: mode, tag: tag, createdAt: clock.now())
         do {
             try await db.transaction { tx in
                 try await network.create(on: tx)
                 try await audit.record(
                     .networkCreated, by: actor, target: .network(network),
-                    detail: "\(mode.rawValue) \(plan.ipv4) \(plan.ipv6)", on: tx)
+                    detail: "\(mode.rawValue) \(plan.ipv4) \(plan.ipv6) tag \(tag)", on: tx)
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
-            throw APIError.conflict("a network named '\(name)' already exists")
+            // The name, or (far less likely) the tag, was taken meanwhile; a retry tells which.
+            throw APIError.conflict("a network named '\(name)' (or its tag) was created meanwhile; retry")
         }
         return network
     }
@@ -73,17 +76,29 @@ struct NetworkService: Sendable {
         return rows.reduce(into: [:]) { counts, row in counts[row.$network.id, default: 0] += 1 }
     }
 
-    /// Deletes a network that no node holds an address in (409 `network_in_use` otherwise).
+    /// Deletes a network with its members, their addresses and announcements. A network
+    /// whose addresses other nodes hold (the overlay network) is refused with 409
+    /// `network_in_use`. Callers publish a netmap change afterwards.
     func delete(_ network: Network, by actor: Actor, on db: any Database) async throws {
         let networkID = try network.requireID()
-        let inUse = try await AddressAllocation.query(on: db).filter(\.$network.$id == networkID).count()
+        let members = try await NetworkMember.query(on: db).filter(\.$network.$id == networkID).all()
+        let memberAddresses = Set(members.map(\.$allocation.id))
+        let holders = try await AddressAllocation.query(on: db).filter(\.$network.$id == networkID).field(\.$id).all()
+        let inUse = holders.count(where: { !memberAddresses.contains($0.id ?? UUID()) })
         guard inUse == 0 else {
             throw APIError.conflict("network '\(network.name)' still has \(inUse) node address(es); remove its nodes first", code: "network_in_use")
         }
         do {
             try await db.transaction { tx in
+                try await ServiceAnnouncement.query(on: tx).filter(\.$networkID == networkID).delete()
+                try await NetworkMember.query(on: tx).filter(\.$network.$id == networkID).delete()
+                if !memberAddresses.isEmpty {
+                    try await AddressAllocation.query(on: tx).filter(\.$id ~~ Array(memberAddresses)).delete()
+                }
                 try await network.delete(on: tx)
-                try await audit.record(.networkDeleted, by: actor, target: .network(network), on: tx)
+                try await audit.record(
+                    .networkDeleted, by: actor, target: .network(network),
+                    detail: members.isEmpty ? nil : "with \(members.count) member(s)", on: tx)
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             throw APIError.conflict("network '\(network.name)' got a node address meanwhile; remove its nodes first", code: "network_in_use")

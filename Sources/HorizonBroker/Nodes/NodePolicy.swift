@@ -14,6 +14,9 @@ public struct NodePolicy: Sendable {
     /// Whether the broker sweeps for presence changes by itself, every `sweepInterval`.
     /// Tests turn it off and sweep at the moments they choose.
     public var runsPresenceSweep = true
+    /// STUN and TURN servers every approved node's netmap lists (HORIZON_RELAYS, with
+    /// HORIZON_TURN_USERNAME / HORIZON_TURN_PASSWORD for the TURN ones).
+    public var relays: [RelayServer] = []
 
     public init() {}
 
@@ -46,6 +49,11 @@ public struct NodePolicy: Sendable {
                     name: "HORIZON_OVERLAY_IPV6_PREFIX", value: prefix, expected: "a /64 inside fd00::/8")
             }
             policy.overlayIPv6Prefix = prefix
+        }
+        if let relays = env["HORIZON_RELAYS"], !relays.isEmpty {
+            policy.relays = try RelayServer.parseList(
+                relays, username: env["HORIZON_TURN_USERNAME"].flatMap { $0.isEmpty ? nil : $0 },
+                password: env["HORIZON_TURN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 })
         }
         return policy
     }

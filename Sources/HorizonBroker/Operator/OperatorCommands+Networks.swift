@@ -10,6 +10,7 @@ extension OperatorCommands {
         public let ipv6Prefix: String
         public let allocated: Int
         public let capacity: Int
+        public let tag: Int
     }
 
     public static func createNetwork(
@@ -35,6 +36,6 @@ extension OperatorCommands {
     private static func summary(_ network: Network, allocated: Int) throws -> NetworkSummary {
         NetworkSummary(
             name: network.name, mode: network.mode.rawValue, cidr: network.ipv4CIDR, ipv6Prefix: network.ipv6Prefix,
-            allocated: allocated, capacity: try network.plan().capacity)
+            allocated: allocated, capacity: try network.plan().capacity, tag: network.tag)
     }
 }
