@@ -32,19 +32,23 @@ enum TestStore: String, CaseIterable, CustomTestStringConvertible, Sendable {
     func withBroker(
         adminPassword: String? = "test-admin-password",
         security: SecurityPolicy = TestStore.testPolicy,
-        clock: BrokerClock = .system,
+        clock: BrokerClock? = nil,
         nodes: NodePolicy? = nil,
         _ body: (Application, Broker.StartupReport) async throws -> Void
     ) async throws {
         try await withFreshStore(adminPassword: adminPassword) { base in
             var config = base
             config.security = security
-            config.clock = clock
+            config.clock = clock ?? .system
             // A background sweep would publish netmap changes at moments no test controls;
             // tests call `ServerPresence.sweep(now:on:)` themselves unless they pass a policy.
             config.nodes = nodes ?? {
                 var policy = NodePolicy()
                 policy.runsPresenceSweep = false
+                // On the wall clock a loaded machine can take longer than the 30 s offline
+                // timeout between a test's heartbeat and its check; tests of going offline
+                // pass a manual clock, which keeps the real timeout.
+                if clock == nil { policy.serverOfflineAfter = 3600 }
                 return policy
             }()
             try await withApp { app in
