@@ -44,8 +44,9 @@ struct BrokerServices: Sendable {
         networks = NetworkService(clock: clock, audit: audit)
         enrollmentKeys = EnrollmentKeyService(clock: clock, audit: audit)
         addresses = AddressAllocator(clock: clock)
-        nodeCredentials = NodeCredentials(clock: clock)
         netmapChanges = NetmapChangeHub()
+        let nodeActivity = NodeActivityWriter()
+        nodeCredentials = NodeCredentials(clock: clock, changes: netmapChanges, activity: nodeActivity)
         metrics = PrometheusCollectorRegistry()
         // Servers and devices.
         let nodePolicy = configuration.nodes
@@ -56,7 +57,8 @@ struct BrokerServices: Sendable {
         nodeLifecycle = NodeLifecycle(audit: audit, netmapChanges: netmapChanges)
         servers = ServerService(clock: clock, policy: nodePolicy, enrollment: enrollment, enrollmentKeys: enrollmentKeys)
         serverPresence = ServerPresence(
-            clock: clock, policy: nodePolicy, audit: audit, challenges: challenges, netmapChanges: netmapChanges)
+            clock: clock, policy: nodePolicy, audit: audit, challenges: challenges, netmapChanges: netmapChanges,
+            activity: nodeActivity)
         devices = DeviceService(enrollment: enrollment, enrollmentKeys: enrollmentKeys, netmapChanges: netmapChanges)
         // Netmaps and connections.
         netmap = NetmapService(

@@ -107,6 +107,8 @@ struct NetmapBody: Codable {
             #expect(try await Self.fetch(api, laptopCredential).version == device.version, "same content, same version")
             gw.load = 0.5
             try await gw.update(on: app.db)
+            // Load changes announce nothing; a map shows it once the snapshot it reads is renewed.
+            try await Task.sleep(for: .seconds(NetmapSnapshotCache.maxAge))
             let reloaded = try await Self.fetch(api, laptopCredential)
             #expect(reloaded.version == device.version && reloaded.peers.first?.load == 0.5, "load is not part of the version")
             try await Self.setStatus(gw, .suspended, app: app)

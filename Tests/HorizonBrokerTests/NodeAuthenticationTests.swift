@@ -54,8 +54,8 @@ struct NodeSelfBody: Codable { var id: String; var kind: String; var name: Strin
             let api = APIClient(app: app)
             let (node, credential) = try await Self.insertNode(.device, name: "laptop", status: .approved, on: app.db)
             #expect(try await api.send(.GET, "api/v1/node", token: credential).status == .ok)
-            node.status = .revoked
-            try await node.update(on: app.db)
+            // Revocation announces itself (NodeLifecycle publishes), which ends the cached credential.
+            try await NetmapTests.setStatus(node, .revoked, app: app)
             let res = try await api.send(.GET, "api/v1/node", token: credential)
             #expect(res.status == .unauthorized && res.errorCode == "node_revoked")
         }

@@ -38,9 +38,16 @@ struct Netmap: Sendable, Equatable {
     var networks = NetmapNetworks()
 
     init(node: Member, peers: [Member]) {
-        self.node = node
         // Keys made once per peer, not once per comparison.
-        self.peers = peers.map { ($0.id.uuidString, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
-        self.version = NetmapVersion.of(node: node, peers: self.peers)
+        let sorted = peers.map { ($0.id.uuidString, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+        self.init(node: node, sortedPeers: sorted, digests: sorted.map(NetmapVersion.Digest.init))
+    }
+
+    /// A map from peers already in netmap order (by id string) with their digests, as a
+    /// ``NetmapSnapshot`` keeps them.
+    init(node: Member, sortedPeers: [Member], digests: some Collection<NetmapVersion.Digest>) {
+        self.node = node
+        self.peers = sortedPeers
+        self.version = NetmapVersion.of(node: NetmapVersion.Digest(node), peers: digests)
     }
 }

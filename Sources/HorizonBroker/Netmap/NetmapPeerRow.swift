@@ -15,21 +15,21 @@ struct NetmapPeerRow: Decodable {
     var latitude: Double?
     var longitude: Double?
     var load: Double?
+    var lastHeartbeatAt: Date?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, name, publicKey = "public_key", ipv4Address = "ipv4_address", ipv6Address = "ipv6_address"
-        case endpoints, country, city, latitude, longitude, load
+        case endpoints, country, city, latitude, longitude, load, lastHeartbeatAt = "last_heartbeat_at"
     }
 
-    /// Approved nodes of `kind`; for servers only those with a heartbeat at or after `onlineSince`.
-    static func approved(_ kind: Node.Kind, onlineSince: Date?, on sql: any SQLDatabase) async throws -> [NetmapPeerRow] {
-        var query = sql.select()
+    /// Every approved node of `kind`, by the `nodes_netmap` index.
+    static func approved(_ kind: Node.Kind, on sql: any SQLDatabase) async throws -> [NetmapPeerRow] {
+        try await sql.select()
             .columns(CodingKeys.allCases.map { SQLIdentifier($0.rawValue) })
             .from(Node.schema)
             .where("kind", .equal, SQLBind(kind.rawValue))
             .where("status", .equal, SQLBind(Node.Status.approved.rawValue))
-        if let onlineSince { query = query.where("last_heartbeat_at", .greaterThanOrEqual, SQLBind(onlineSince)) }
-        return try await query.all(decoding: NetmapPeerRow.self)
+            .all(decoding: NetmapPeerRow.self)
     }
 
     func member(kind: Node.Kind) -> Netmap.Member {

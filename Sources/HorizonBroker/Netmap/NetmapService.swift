@@ -15,17 +15,30 @@ struct NetmapService: Sendable {
     /// The longest a long-poll or a watcher waits between recomputations.
     static let maxWait: Duration = .seconds(60)
 
-    /// The netmap of `nodeID` now: two queries (the node, then all its peers, by the
-    /// `nodes_netmap` index), never one per peer. Throws `404` if the node no longer exists.
+    /// Approved nodes, read once per change revision and shared by every map built from it.
+    let snapshots = NetmapSnapshotCache()
+
+    /// The netmap of `nodeID` now. Throws `404` if the node no longer exists.
     func current(for nodeID: UUID, on db: any Database) async throws -> Netmap {
-        guard let node = try await Node.find(nodeID, on: db) else { throw APIError.notFound("node") }
-        let me = try Self.member(node)
-        guard NetmapPolicy.seesPeers(node.status) else { return Netmap(node: me, peers: []) }
-        let peerKind = NetmapPolicy.peerKind(of: node.kind)
+        try await current(for: nodeID, revision: changes.revision, on: db)
+    }
+
+    /// The map as of change `revision` or later: peers (and the node itself, when approved)
+    /// come from the revision's ``NetmapSnapshot``; only a node that is not approved is
+    /// looked up on its own.
+    private func current(for nodeID: UUID, revision: UInt64, on db: any Database) async throws -> Netmap {
         guard let sql = db as? any SQLDatabase else { throw APIError(.internalServerError, "internal_error", "the store is not SQL") }
-        let onlineSince = peerKind == .server ? clock.now().addingTimeInterval(-serverOfflineAfter) : nil
-        let peers = try await NetmapPeerRow.approved(peerKind, onlineSince: onlineSince, on: sql)
-        return try await networks.complete(Netmap(node: me, peers: peers.map { $0.member(kind: peerKind) }), on: sql)
+        let now = clock.now()
+        let snapshot = try await snapshots.snapshot(revision: revision, now: now) { try await NetmapSnapshot.read(on: sql) }
+        let me: Netmap.Member
+        if let approved = snapshot.member(nodeID) {
+            me = approved
+        } else {
+            guard let node = try await Node.find(nodeID, on: db) else { throw APIError.notFound("node") }
+            me = try Self.member(node)
+        }
+        guard NetmapPolicy.seesPeers(me.status) else { return Netmap(node: me, peers: []) }
+        return try await networks.complete(snapshot.netmap(of: me, onlineSince: now.addingTimeInterval(-serverOfflineAfter)), on: sql)
     }
 
     /// The netmap once it differs from `since`, or nil if it still equals `since` when
@@ -38,7 +51,7 @@ struct NetmapService: Sendable {
         let deadline = clock.now + min(wait, Self.maxWait)
         while true {
             let revision = changes.revision
-            let map = try await current(for: nodeID, on: db)
+            let map = try await current(for: nodeID, revision: revision, on: db)
             guard let since, map.version == since else { return map }
             let remaining = deadline - clock.now
             if remaining <= .zero || Task.isCancelled { return nil }

@@ -15,6 +15,9 @@ struct NodeChallenges: Sendable {
     /// `maxPerAddress` a minute (`429 rate_limited`), counted in this broker's memory.
     let limiter = LoginRateLimiter(window: 60)
     static let maxPerAddress = 60
+    /// And all addresses together at most `everyone`'s rate, which also bounds the
+    /// per-address table (an address is recorded only once it got a challenge).
+    let everyone = TokenBucket(perSecond: 50, burst: 200)
 
     struct Issued: Sendable {
         var challenge: NodeChallenge
@@ -26,6 +29,9 @@ struct NodeChallenges: Sendable {
         let now = clock.now()
         if let wait = limiter.retryAfter(address, limit: Self.maxPerAddress, now: now) {
             throw APIError(.tooManyRequests, "rate_limited", "too many challenges from this address; retry in \(wait) s", retryAfter: wait)
+        }
+        if let wait = everyone.take(now: now) {
+            throw APIError(.tooManyRequests, "rate_limited", "the broker is issuing too many challenges; retry in \(wait) s", retryAfter: wait)
         }
         limiter.recordFailure(address, now: now)
         let brokerPublicKey = try await brokerKey.privateKey(on: db).publicKey.rawRepresentation.base64EncodedString()

@@ -1,14 +1,23 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// Node credentials: the bearer secret a server or device receives once, when it registers,
 /// and presents on every node operation. Only its SHA-256 is stored (in ``Node``).
 struct NodeCredentials: Sendable {
     let clock: BrokerClock
+    /// Its revision tells the cache when a node may have changed.
+    let changes: NetmapChangeHub
+    let activity: NodeActivityWriter
+    let cache = NodeCredentialCache()
 
     /// Distinct from user tokens (`hzn_`) so the broker knows which table to look in and
     /// people can tell a machine's secret from their own.
     static let prefix = "hzd_"
+
+    /// Last contact is informational (device lists show it): written at most this often per
+    /// node, so frequent calls like heartbeats do not each pay for a second write.
+    static let contactInterval: TimeInterval = 60
 
     static func isNodeCredential(_ secret: String) -> Bool { secret.hasPrefix(prefix) }
 
@@ -21,20 +30,52 @@ struct NodeCredentials: Sendable {
     /// The node a credential stands for. Revoked nodes no longer authenticate; pending and
     /// suspended ones do, so they can learn their status and keep heartbeating.
     func resolve(secret: String, on db: any Database) async throws -> NodePrincipal {
-        guard let node = try await Node.query(on: db).filter(\.$credentialHash == TokenSecret.hash(secret)).first() else {
+        let hash = TokenSecret.hash(secret)
+        let now = clock.now()
+        // Read before the lookup: a change committed meanwhile makes the entry stale at once.
+        let revision = changes.revision
+        var entry: NodeCredentialCache.Entry
+        var changed = false
+        if let cached = cache.entry(hash, revision: revision, now: now) {
+            entry = cached
+        } else {
+            entry = try await Self.lookup(hash, on: db, revision: revision, now: now)
+            changed = true
+        }
+        if entry.lastSeenAt.map({ now.timeIntervalSince($0) > Self.contactInterval }) ?? true {
+            try? await activity.record(.contact(nodeID: entry.principal.nodeID, at: now), on: db)
+            entry.lastSeenAt = now
+            changed = true
+        }
+        if changed { cache.store(entry, for: hash) }
+        return entry.principal
+    }
+
+    /// The node row by credential hash: only the columns a principal needs, by the unique index.
+    private static func lookup(_ hash: String, on db: any Database, revision: UInt64, now: Date) async throws -> NodeCredentialCache.Entry {
+        struct Row: Decodable {
+            var id: UUID
+            var kind: Node.Kind
+            var name: String
+            var publicKey: String
+            var status: Node.Status
+            var lastSeenAt: Date?
+
+            enum CodingKeys: String, CodingKey, CaseIterable {
+                case id, kind, name, publicKey = "public_key", status, lastSeenAt = "last_seen_at"
+            }
+        }
+        guard let sql = db as? any SQLDatabase else { throw APIError(.internalServerError, "internal_error", "the store does not speak SQL") }
+        guard let row = try await sql.select().columns(Row.CodingKeys.allCases.map { SQLIdentifier($0.rawValue) })
+            .from(Node.schema).where("credential_hash", .equal, SQLBind(hash)).limit(1).first(decoding: Row.self)
+        else {
             throw APIError(.unauthorized, "unauthorized", "the node credential is not valid; register the node again")
         }
-        guard node.status != .revoked else {
-            throw APIError(.unauthorized, "node_revoked", "this \(node.kind.rawValue) has been revoked by an administrator")
+        guard row.status != .revoked else {
+            throw APIError(.unauthorized, "node_revoked", "this \(row.kind.rawValue) has been revoked by an administrator")
         }
-        let now = clock.now()
-        // Last contact is informational (device lists show it); write it at most once a minute
-        // per node, so that frequent calls like heartbeats do not each pay for a second write.
-        if node.lastSeenAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
-            node.lastSeenAt = now
-            try? await node.update(on: db)
-        }
-        return NodePrincipal(
-            nodeID: try node.requireID(), kind: node.kind, name: node.name, publicKey: node.publicKey, status: node.status)
+        return NodeCredentialCache.Entry(
+            principal: NodePrincipal(nodeID: row.id, kind: row.kind, name: row.name, publicKey: row.publicKey, status: row.status),
+            lastSeenAt: row.lastSeenAt, revision: revision, readAt: now)
     }
 }

@@ -15,6 +15,7 @@ struct ServerPresence: Sendable {
     let challenges: NodeChallenges
     let orphanedAddresses = OrphanedAddresses()
     let netmapChanges: NetmapChangeHub
+    let activity: NodeActivityWriter
 
     struct Report: Sendable {
         var load: Double
@@ -28,7 +29,8 @@ struct ServerPresence: Sendable {
 
     static let maxPeerCount = 10_000_000
 
-    /// Records a heartbeat: one UPDATE (plus a read when the node announces endpoints).
+    /// Records a heartbeat: one row of a group-committed UPDATE (plus a read when the node
+    /// announces endpoints).
     func heartbeat(from nodeID: UUID, _ report: Report, on db: any Database) async throws {
         guard (0...1).contains(report.load) else {
             throw APIError.badRequest("load must be from 0 to 1 (got \(report.load))", code: "invalid_heartbeat")
@@ -37,16 +39,7 @@ struct ServerPresence: Sendable {
             throw APIError.badRequest("peerCount, rxBytes and txBytes must not be negative", code: "invalid_heartbeat")
         }
         let endpoints = try report.endpoints.map { try NodeInput.endpoints($0, required: false) }
-        let sql = try Self.sql(db)
-        try await sql.update(Node.schema)
-            .set("last_heartbeat_at", to: SQLBind(clock.now()))
-            .set("load", to: SQLBind(report.load))
-            .set("peer_count", to: SQLBind(report.peerCount))
-            .set("rx_bytes", to: SQLBind(report.rxBytes))
-            .set("tx_bytes", to: SQLBind(report.txBytes))
-            .set("health", to: SQLBind(report.health.rawValue))
-            .where("id", .equal, SQLBind(nodeID))
-            .run()
+        try await activity.record(.heartbeat(nodeID: nodeID, at: clock.now(), report), on: db)
         if let endpoints, let node = try await Node.find(nodeID, on: db), node.endpoints != endpoints {
             node.endpoints = endpoints
             try await node.update(on: db)

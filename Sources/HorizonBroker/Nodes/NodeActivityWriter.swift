@@ -1,0 +1,104 @@
+import Fluent
+import Foundation
+import Synchronization
+import SQLKit
+
+/// The writes every node makes every few seconds — heartbeats and last-contact stamps —
+/// committed in groups: while one batch is being written, the writes that arrive wait and
+/// go together in the next, as one `UPDATE … FROM (VALUES …)` per kind of write. Each caller
+/// still returns only once its own write is committed.
+///
+/// Why: one statement per heartbeat made 64 concurrent nodes 64 write transactions, which
+/// on SQLite queue for its single write lock (sleeping in the busy handler) and on
+/// PostgreSQL each pay a commit. One writer at a time also means heartbeats never contend
+/// with each other for SQLite's lock.
+final class NodeActivityWriter: Sendable {
+    enum Write: Sendable {
+        case heartbeat(nodeID: UUID, at: Date, ServerPresence.Report)
+        case contact(nodeID: UUID, at: Date)
+    }
+
+    /// Rows per statement: 7 binds each stays far below SQLite's 32,766 and PostgreSQL's 65,535.
+    static let maxBatch = 1000
+
+    private struct Pending {
+        var write: Write
+        var done: CheckedContinuation<Void, any Error>
+    }
+
+    private struct State {
+        var pending: [Pending] = []
+        var writing = false
+    }
+
+    private let state = Mutex(State())
+
+    init() {}
+
+    /// Writes `write` with whatever else is waiting; returns once it is committed.
+    func record(_ write: Write, on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { throw APIError(.internalServerError, "internal_error", "the store does not speak SQL") }
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            let startWriter = state.withLock { state in
+                state.pending.append(Pending(write: write, done: done))
+                defer { state.writing = true }
+                return !state.writing
+            }
+            if startWriter { Task { await self.writeUntilDrained(on: sql) } }
+        }
+    }
+
+    /// Writes batches until nothing is waiting.
+    private func writeUntilDrained(on sql: any SQLDatabase) async {
+        while true {
+            let batch = state.withLock { state -> [Pending] in
+                let batch = Array(state.pending.prefix(Self.maxBatch))
+                state.pending.removeFirst(batch.count)
+                if batch.isEmpty { state.writing = false }
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            do {
+                try await Self.write(batch.map(\.write), on: sql)
+                for pending in batch { pending.done.resume() }
+            } catch {
+                for pending in batch { pending.done.resume(throwing: error) }
+            }
+        }
+    }
+
+    /// One batch: at most one statement per kind of write.
+    static func write(_ writes: [Write], on sql: any SQLDatabase) async throws {
+        // The last write per node wins: an UPDATE … FROM with two rows for one node applies either.
+        var heartbeats: [UUID: (Date, ServerPresence.Report)] = [:]
+        var contacts: [UUID: Date] = [:]
+        for write in writes {
+            switch write {
+            case .heartbeat(let id, let at, let report): heartbeats[id] = (at, report)
+            case .contact(let id, let at): contacts[id] = at
+            }
+        }
+        if !heartbeats.isEmpty {
+            let rows = heartbeats.map { id, heartbeat in
+                let (at, report) = heartbeat
+                return SQLGroupExpression([
+                    SQLBind(id), SQLBind(at), SQLBind(report.load), SQLBind(report.peerCount),
+                    SQLBind(report.rxBytes), SQLBind(report.txBytes), SQLBind(report.health.rawValue),
+                ])
+            }
+            try await sql.raw("""
+                WITH v(id, t, load, peer_count, rx_bytes, tx_bytes, health) AS (VALUES \(SQLList(rows)))
+                UPDATE \(ident: Node.schema) SET last_heartbeat_at = v.t, load = v.load, peer_count = v.peer_count,
+                rx_bytes = v.rx_bytes, tx_bytes = v.tx_bytes, health = v.health
+                FROM v WHERE \(ident: Node.schema).id = v.id
+                """).run()
+        }
+        if !contacts.isEmpty {
+            let rows = contacts.map { id, at in SQLGroupExpression([SQLBind(id), SQLBind(at)]) }
+            try await sql.raw("""
+                WITH v(id, t) AS (VALUES \(SQLList(rows)))
+                UPDATE \(ident: Node.schema) SET last_seen_at = v.t FROM v WHERE \(ident: Node.schema).id = v.id
+                """).run()
+        }
+    }
+}
