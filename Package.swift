@@ -206,7 +206,7 @@ if !dataPlaneOnly {
         .testTarget(
             name: "HorizonBrokerTests",
             dependencies: [
-                "HorizonBroker", "HorizonProtocol", "HorizonBrokerClient",
+                "HorizonBroker", "HorizonCore", "HorizonProtocol", "HorizonBrokerClient",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
