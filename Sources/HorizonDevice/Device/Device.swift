@@ -36,6 +36,7 @@ public final class Device: @unchecked Sendable {
     let binding = Mutex<SocketBinding?>(nil)
     let configuration = Mutex(DeviceConfiguration())
     let counterCells = Mutex(DeviceCounters())
+    let lan = LANRegistry()
     private let lifecycle = Mutex(Lifecycle())
     private let stopping = Atomic<Bool>(false)
     private let closedSignal = ClosedSignal()
@@ -136,6 +137,7 @@ public final class Device: @unchecked Sendable {
         lifecycle.withLock { $0.finished = true }
         binding.withLock { $0?.udp.close(); $0 = nil }
         tun.close()
+        lan.closeAll()
         closedSignal.fire()
     }
 

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import HorizonCore
+import HorizonLAN
 import HorizonTUN
 import HorizonUDP
 import HorizonWireGuard
@@ -20,12 +21,14 @@ final class ReceiveLoop {
     private let socket: UDPSocket
     private let batch = UDPReceiveBatch(messageSlots: ReceiveLoop.messageSlots, bufferSize: 65_536)
     private let coalescer: PacketCoalescer
+    private let lan: LANReceiver
     private var counts = DeviceCounters()
 
     init(device: Device, binding: SocketBinding, socket: UDPSocket) {
         self.device = device
         self.binding = binding
         self.socket = socket
+        lan = LANReceiver(registry: device.lan)
         let tun = device.tun
         let mode: PacketCoalescer.Mode = !tun.hasVirtioHeader ? .plain
             : tun.offloads.contains(.tcpSegmentation) ? .coalescingTCP : .virtioHeader
@@ -79,7 +82,7 @@ final class ReceiveLoop {
             counts.droppedNoKey &+= UInt64(run.count)
             return
         }
-        let (batch, coalescer) = (self.batch, self.coalescer)
+        let (batch, coalescer, lan) = (self.batch, self.coalescer, self.lan)
         var delta = DeviceCounters()
         var data = 0
         var lastSource = batch.datagram(run.lowerBound)
@@ -102,6 +105,10 @@ final class ReceiveLoop {
                     }
                     data += 1
                     let plaintext = datagram.bytes.baseAddress! + TransportHeader.size
+                    if HorizonFrameHeader.isHorizonFrame(firstByte: plaintext.load(as: UInt8.self)) {
+                        lan.receive(UnsafeMutableRawBufferPointer(start: plaintext, count: length), from: peer.index, at: now, counts: &delta.lan)
+                        continue
+                    }
                     guard let packetLength = InnerPacket.length(plaintext, available: length) else {
                         delta.droppedInvalidPacket &+= 1
                         continue
