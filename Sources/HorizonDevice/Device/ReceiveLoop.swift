@@ -28,10 +28,8 @@ final class ReceiveLoop {
         self.device = device
         self.binding = binding
         self.socket = socket
-        lan = LANReceiver(registry: device.lan)
-        let tun = device.tun
-        let mode: PacketCoalescer.Mode = !tun.hasVirtioHeader ? .plain
-            : tun.offloads.contains(.tcpSegmentation) ? .coalescingTCP : .virtioHeader
+        lan = LANReceiver(registry: device.lan, capacity: Self.messageSlots * UDPReceiveBatch.maxSegmentsPerMessage)
+        let mode = PacketCoalescer.Mode(writingTo: device.tun)
         // Every packet reaching the coalescer was just authenticated by its session's AEAD, so
         // re-summing TCP payloads would only repeat a check the tag already made.
         coalescer = PacketCoalescer(
@@ -72,6 +70,7 @@ final class ReceiveLoop {
         let written = device.tun.write(coalescer)
         counts.droppedTUNWrite &+= UInt64(written.failures)
         counts.tunWrites &+= UInt64(written.writes)
+        lan.flush(counts: &counts.lan)
         counts.udpReceiveCalls &+= 1
         counts.udpReceiveMessages &+= UInt64(batch.messageCount)
     }

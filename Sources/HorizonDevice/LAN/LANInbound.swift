@@ -35,22 +35,3 @@ enum LANInbound {
         }
     }
 }
-
-/// A receive thread's LAN path: `LANInbound` on the device's current networks, then the TAP write.
-struct LANReceiver {
-    let registry: LANRegistry
-
-    /// Handles one decrypted Horizon frame (`plaintext`, padding included) from `peer`.
-    func receive(_ plaintext: UnsafeMutableRawBufferPointer, from peer: PeerIndex, at now: MonotonicTime,
-                 counts: inout LANPathCounters) {
-        let table = registry.table
-        guard let (network, frame) = LANInbound.accept(plaintext, from: peer, at: now, counts: &counts,
-                                                       lookup: table.network, segment: { $0.segment })
-        else { return }
-        if network.deliver(frame) {
-            counts.framesDelivered &+= 1
-        } else {
-            counts.droppedTAPWrite &+= 1
-        }
-    }
-}

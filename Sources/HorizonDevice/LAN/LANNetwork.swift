@@ -36,14 +36,4 @@ final class LANNetwork: Sendable {
     func resolveMembers(engine: WireGuardEngine) {
         segment.setMembers(members.compactMap { engine.peer(for: $0)?.index })
     }
-
-    /// Writes a frame that came from a member to the TAP. `frame` has at least
-    /// `VirtioNetHeader.size` writable bytes in front of it (the consumed tunnel headers),
-    /// where a virtio header goes when the TAP wants one. False when the write failed.
-    func deliver(_ frame: UnsafeMutableRawBufferPointer) -> Bool {
-        guard tap.hasVirtioHeader else { return tap.write(UnsafeRawBufferPointer(frame)) > 0 }
-        let start = frame.baseAddress! - VirtioNetHeader.size
-        VirtioNetHeader().write(to: start)
-        return tap.write(UnsafeRawBufferPointer(start: start, count: frame.count + VirtioNetHeader.size)) > 0
-    }
 }
