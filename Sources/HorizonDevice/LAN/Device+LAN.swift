@@ -27,7 +27,7 @@ extension Device {
             throw .invalidOptions(clash)
         }
         network.resolveMembers(engine: engine)
-        let loop = LANTransmitLoop(device: self, network: network)
+        let loop = LANTransmitLoop(device: self, network: network, mtu: mtu)
         startThread(name: "hz-lan \(tap.name)") { loop.run() }
         return tap.name
     }

@@ -16,7 +16,8 @@ import HorizonWireGuard
 ///
 /// Slot layout: the Horizon header and the Ethernet header sit in the headroom before
 /// `batch.start(k)` (`leading` bytes), the rest of the frame and its padding from there on.
-/// Buffers are allocated once (again only when the member count outgrows them).
+/// Buffers are allocated once, with slots sized for the TAP's MTU (small slots keep a batch
+/// in cache); again only when the MTU or the member count outgrows them.
 final class LANTransmitLoop {
     /// Largest frame taken whole from the TAP: a 9000-byte jumbo payload plus Ethernet and 802.1Q headers.
     static let maxFrame = 9000 + EthernetHeader.length + 4
@@ -35,12 +36,14 @@ final class LANTransmitLoop {
     /// Bytes of a read in `staging` still to be switched (0: none).
     private var pending = 0
     private var counts = DeviceCounters()
+    private var mtu: Int
 
-    init(device: Device, network: LANNetwork) {
+    init(device: Device, network: LANNetwork, mtu: Int) {
         self.device = device
         self.network = network
+        self.mtu = mtu
         staging = .allocate(byteCount: Self.stagingSize, alignment: 64)
-        (batch, sender, routes) = Self.buffers(slots: Self.slots)
+        (batch, sender, routes) = Self.buffers(slots: Self.slots, mtu: mtu)
     }
 
     deinit {
@@ -48,8 +51,9 @@ final class LANTransmitLoop {
         staging.deallocate()
     }
 
-    private static func buffers(slots: Int) -> (PacketBatch, TransportBatchSender, UnsafeMutablePointer<Int32>) {
-        let capacity = maxFrame - EthernetHeader.length + TransmitLoop.slack
+    /// Slots hold an MTU-sized frame after its Ethernet header (802.1Q tag included), padding and tag.
+    private static func buffers(slots: Int, mtu: Int) -> (PacketBatch, TransportBatchSender, UnsafeMutablePointer<Int32>) {
+        let capacity = mtu + 4 + TransmitLoop.slack
         return (PacketBatch(slots: slots, capacity: capacity, headroom: TransportHeader.size + leading),
                 TransportBatchSender(slots: slots), .allocate(capacity: slots))
     }
@@ -83,8 +87,8 @@ final class LANTransmitLoop {
     private func fill(from tap: TUNDevice, now: MonotonicTime) -> Int {
         let segment = network.segment
         let fanout = max(1, segment.members.count)
-        if fanout > batch.slots { (batch, sender, routes) = Self.buffers(slots: 2 * fanout) }
-        let mtu = device.engine.mtu
+        if fanout > batch.slots { reallocate(slots: 2 * fanout) }
+        let tunnelMTU = device.engine.mtu
         batch.count = 0
         while batch.count + fanout <= batch.slots {
             if pending == 0 {
@@ -106,9 +110,9 @@ final class LANTransmitLoop {
             pending = 0
             switch segment.forward(UnsafeRawBufferPointer(frame), from: .local, at: now) {
             case (.send(let member), _):
-                split(frame, header: header, copies: [member], mtu: mtu)
+                split(frame, header: header, copies: [member], tunnelMTU: tunnelMTU)
             case (.flood, let members) where !members.isEmpty:
-                split(frame, header: header, copies: members, mtu: mtu)
+                split(frame, header: header, copies: members, tunnelMTU: tunnelMTU)
             case (.flood, _), (.deliverLocally, _), (.drop, _):
                 break  // nobody to send to; the switch counted its drops
             }
@@ -119,25 +123,38 @@ final class LANTransmitLoop {
     /// Cuts `frame` into MTU-sized frames at the end of the batch, one run per member in
     /// `members` (the first in place, the others copies), each with the Horizon header in
     /// front and padding behind.
-    private func split(_ frame: UnsafeMutableRawBufferPointer, header: VirtioNetHeader, copies members: [PeerIndex], mtu: Int) {
+    private func split(_ frame: UnsafeMutableRawBufferPointer, header: VirtioNetHeader, copies members: [PeerIndex], tunnelMTU: Int) {
         let first = batch.count
-        guard case .split(let pieces) = TAPFrameSplitter.split(frame, header: header, into: batch),
-              batch.count + pieces * (members.count - 1) <= batch.slots
-        else {
+        let outcome = TAPFrameSplitter.split(frame, header: header, into: batch)
+        guard case .split(let pieces) = outcome, batch.count + pieces * (members.count - 1) <= batch.slots else {
             batch.count = first
             counts.lan.droppedTAPMalformed &+= 1
+            // A frame too big for the slots: the TAP's MTU was raised (`ip link set mtu`).
+            if outcome == .dropped(.noRoom), first == 0 { followMTU() }
             return
         }
-        for k in first..<(first + pieces) { addHeader(slot: k, to: members[0], mtu: mtu) }
+        for k in first..<(first + pieces) { addHeader(slot: k, to: members[0], tunnelMTU: tunnelMTU) }
         for member in members.dropFirst() {
             for k in first..<(first + pieces) { copy(k, to: batch.count, for: member) }
         }
     }
 
+    private func followMTU() {
+        guard let current = try? network.tap.mtu(), current > mtu else { return }
+        mtu = current
+        reallocate(slots: batch.slots)
+    }
+
+    /// New buffers; only between batches (the old ones hold nothing then).
+    private func reallocate(slots: Int) {
+        routes.deallocate()
+        (batch, sender, routes) = Self.buffers(slots: slots, mtu: mtu)
+    }
+
     /// Puts the Horizon header in front of slot `slot`'s frame and the padding behind it.
-    private func addHeader(slot: Int, to member: PeerIndex, mtu: Int) {
+    private func addHeader(slot: Int, to member: PeerIndex, tunnelMTU: Int) {
         let start = batch.start(slot), length = batch.length(slot)
-        let padding = HorizonFrameHeader.padding(frameLength: EthernetHeader.length + length, limit: mtu)
+        let padding = HorizonFrameHeader.padding(frameLength: EthernetHeader.length + length, limit: tunnelMTU)
         HorizonFrameHeader(tag: network.tag, padding: padding).write(to: start - Self.leading)
         (start + length).initializeMemory(as: UInt8.self, repeating: 0, count: padding)
         batch.setLength(length + padding, at: slot)
