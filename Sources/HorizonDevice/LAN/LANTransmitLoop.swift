@@ -83,15 +83,20 @@ final class LANTransmitLoop {
     }
 
     /// Reads and switches frames into the batch; returns the packets to send, or -errno
-    /// when nothing could be read.
+    /// when nothing could be read. At most `slots` reads per batch: in a storm whose frames
+    /// the flood limit drops, the TAP never runs dry, and a batch must still end — to send
+    /// the frames it holds and to let the limit's clock (`now`) move on.
     private func fill(from tap: TUNDevice, now: MonotonicTime) -> Int {
         let segment = network.segment
         let fanout = max(1, segment.members.count)
         if fanout > batch.slots { reallocate(slots: 2 * fanout) }
         let tunnelMTU = device.engine.mtu
         batch.count = 0
+        var reads = 0
         while batch.count + fanout <= batch.slots {
             if pending == 0 {
+                guard reads < Self.slots else { break }
+                reads += 1
                 let n = tap.read(into: staging)
                 guard n >= 0 else { return batch.count > 0 ? batch.count : n }
                 counts.lan.framesRead &+= 1
