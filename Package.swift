@@ -67,7 +67,7 @@ let package = Package(
         .executableTarget(name: "HorizonCryptoBench", dependencies: ["HorizonCore", "HorizonCrypto", "HorizonWireGuard"]),
 
         // Layer 3
-        .target(name: "HorizonDevice", dependencies: ["HorizonCore", "HorizonCrypto", "HorizonWireGuard", "HorizonTUN", "HorizonUDP"]),
+        .target(name: "HorizonDevice", dependencies: ["HorizonCore", "HorizonCrypto", "HorizonWireGuard", "HorizonTUN", "HorizonUDP", "HorizonLAN"]),
         // STUN (RFC 8489) codec, responder, server and client; TURN attributes and ChannelData framing.
         .target(name: "HorizonNAT", dependencies: ["HorizonCore", "HorizonUDP", "CLibCrypto"]),
 
@@ -127,6 +127,7 @@ let package = Package(
         .testTarget(name: "HorizonNodeTests", dependencies: [
             "HorizonNode", "HorizonCore", "HorizonDevice", "HorizonBrokerClient", .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
+        .testTarget(name: "HorizonDeviceLANTests", dependencies: ["HorizonDevice", "HorizonLAN", "HorizonCore", "HorizonTestKit"]),
         .testTarget(name: "HorizonDeviceTests", dependencies: ["HorizonDevice", "HorizonCore", "HorizonCrypto", "HorizonWireGuard", "HorizonNetnsKit", "HorizonTestKit"]),
         .testTarget(name: "ArchitectureTests"),
         // Root-only fixtures (network namespaces, a TUN-to-TUN relay) for the I/O tests and benchmark.

@@ -37,10 +37,22 @@ let package = Package(
         ),
         .executableTarget(
             name: "FuzzWireGuardConfig",
-            dependencies: ["CLibFuzzer", .product(name: "HorizonDevice", package: "Horizon")]
+            dependencies: [
+                "CLibFuzzer",
+                .product(name: "HorizonDevice", package: "Horizon"),
+                .product(name: "HorizonLAN", package: "Horizon"),
+            ]
         ),
         .executableTarget(
             name: "FuzzLANSwitch",
+            dependencies: [
+                "CLibFuzzer",
+                .product(name: "HorizonLAN", package: "Horizon"),
+                .product(name: "HorizonCore", package: "Horizon"),
+            ]
+        ),
+        .executableTarget(
+            name: "FuzzHorizonFrame",
             dependencies: [
                 "CLibFuzzer",
                 .product(name: "HorizonLAN", package: "Horizon"),

@@ -3,7 +3,7 @@ import Foundation
 import HorizonNode
 
 /// `horizon tunnel --config FILE`: a WireGuard interface from a wg-quick file, in the
-/// foreground, torn down on Ctrl-C or SIGTERM.
+/// foreground (with a TAP per [LAN] section), torn down on Ctrl-C or SIGTERM.
 struct TunnelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tunnel",
@@ -14,7 +14,9 @@ struct TunnelCommand: ParsableCommand {
             through a policy-routing table marked with the tunnel's fwmark, as wg-quick does it. \
             `wg show` and `wg set` work on the interface while it runs. Ctrl-C or SIGTERM removes \
             everything the command added. DNS and Pre/PostUp/Down hooks are not applied. \
-            Needs root (or CAP_NET_ADMIN).
+            Horizon's own [LAN] sections (Name, Tag, Address, MAC, MTU, Members) add an L2 \
+            network each: a TAP interface whose Ethernet frames are switched to the member peers \
+            through the same tunnels (see the README). Needs root (or CAP_NET_ADMIN).
             """
     )
 
@@ -38,6 +40,7 @@ struct TunnelCommand: ParsableCommand {
         Console.write(tunnel.statusLine)
 
         let reason = tunnel.waitForShutdown()
+        for line in tunnel.lanCounterLines { Console.write(line) }
         let failures = tunnel.stop(interfaceDeleted: reason == .interfaceDeleted)
         for failure in failures { Console.error("warning: could not undo: \(failure)") }
         if reason == .interfaceDeleted {

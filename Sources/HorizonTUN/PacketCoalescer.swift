@@ -12,6 +12,10 @@ import Glibc
 /// IPv4 header checksum, PSH flag and TCP checksum (set to the pseudo-header sum, since
 /// the header says NEEDS_CSUM) are rewritten in place.
 ///
+/// For a TAP (`linkHeaderLength` 14), each packet's Ethernet header sits in the
+/// `linkHeaderLength` bytes before it: writes start there, only IPv4/IPv6 frames with equal
+/// Ethernet headers merge, and other frames are written whole.
+///
 /// Ownership: packets passed to `add` are borrowed, may be modified, and must stay valid
 /// and unmoved until `flush` returns. One thread uses a coalescer at a time.
 public final class PacketCoalescer {
@@ -32,6 +36,8 @@ public final class PacketCoalescer {
     public let capacity: Int
     /// Whether a TCP segment's checksum must verify before it may join a run (see `init`).
     public let verifiesTCPChecksums: Bool
+    /// Bytes of link-layer header in front of every packet (0 on a TUN, 14 on a TAP).
+    public let linkHeaderLength: Int
     /// Packets added since the last flush.
     public private(set) var packetCount = 0
     /// Writes the next flush will make.
@@ -67,11 +73,12 @@ public final class PacketCoalescer {
     /// only costs time (Linux's WireGuard likewise marks decrypted packets as checksum-
     /// unnecessary). Any other source keeps the check, so corrupt segments stay unmerged
     /// and the kernel drops them.
-    public init(capacity: Int, mode: Mode, verifyingTCPChecksums: Bool = true) {
-        precondition(capacity > 0)
+    public init(capacity: Int, mode: Mode, verifyingTCPChecksums: Bool = true, linkHeaderLength: Int = 0) {
+        precondition(capacity > 0 && (linkHeaderLength == 0 || linkHeaderLength >= 2))
         self.capacity = capacity
         self.mode = mode
         verifiesTCPChecksums = verifyingTCPChecksums
+        self.linkHeaderLength = linkHeaderLength
         packets = .allocate(capacity: capacity)
         runs = .allocate(capacity: capacity)
         headers = .allocate(byteCount: VirtioNetHeader.size * capacity, alignment: 8)
@@ -93,7 +100,8 @@ public final class PacketCoalescer {
         let index = packetCount
         packets[index] = Packet(base: base, length: packet.count, next: -1)
         packetCount += 1
-        guard mode == .coalescingTCP, let segment = TCPSegment(base, count: packet.count, verifyingChecksum: verifiesTCPChecksums) else {
+        guard mode == .coalescingTCP, carriesIP(base),
+              let segment = TCPSegment(base, count: packet.count, verifyingChecksum: verifiesTCPChecksums) else {
             startRun(with: index, segment: nil)
             return true
         }
@@ -156,6 +164,8 @@ public final class PacketCoalescer {
             let dontFragment = base.be16(at: 6) & 0x4000 != 0
             guard id == run.lastIPID &+ 1 || (dontFragment && id == run.lastIPID) else { return false }
         }
+        guard linkHeaderLength == 0
+                || memcmp(headBase - linkHeaderLength, base - linkHeaderLength, linkHeaderLength) == 0 else { return false }
         return TCPSegment.headersMatch(head: headBase, next: base, segment: segment)
     }
 
@@ -169,6 +179,13 @@ public final class PacketCoalescer {
         // A short segment or PSH ends a run: only the last segment may be smaller or push.
         if Self.hasPSH(base, segment) { runs[r].pushed = true; runs[r].closed = true }
         if segment.payloadLength < runs[r].gsoSize { runs[r].closed = true }
+    }
+
+    /// Without a link header every packet is IP; behind an Ethernet header, its EtherType says.
+    private func carriesIP(_ base: UnsafeMutableRawPointer) -> Bool {
+        guard linkHeaderLength > 0 else { return true }
+        let etherType = base.be16(at: -2)
+        return etherType == 0x0800 || etherType == 0x86DD
     }
 
     private static func hasPSH(_ base: UnsafeMutableRawPointer, _ segment: TCPSegment) -> Bool {
@@ -187,12 +204,14 @@ public final class PacketCoalescer {
             var vnet = VirtioNetHeader()
             if run.segments > 1, let head = run.segment {
                 vnet = finishSuperpacket(first.base, head: head, run: run)
+                vnet.checksumStart += UInt16(linkHeaderLength)
+                vnet.headerLength += UInt16(linkHeaderLength)
             }
             vnet.write(to: header)
             gather[0] = iovec(iov_base: header, iov_len: VirtioNetHeader.size)
             pieces = 1
         }
-        gather[pieces] = iovec(iov_base: first.base, iov_len: first.length)
+        gather[pieces] = iovec(iov_base: first.base - linkHeaderLength, iov_len: linkHeaderLength + first.length)
         pieces += 1
         let skip = run.segment?.headersLength ?? 0
         var index = first.next

@@ -23,13 +23,12 @@ public final class TUNDevice: @unchecked Sendable {
     public let offloads: TUNOffloads
     public private(set) var fd: Int32
 
-    /// Opens `name` ("" lets the kernel choose). With `offloads` (TUN only), the device is
-    /// opened with IFF_VNET_HDR and asked for checksum, TSO4/6 and USO4/6, falling back to
-    /// what the kernel accepts. TAP devices are opened plain: their frames carry an
-    /// Ethernet header that the offload code here does not parse.
+    /// Opens `name` ("" lets the kernel choose). With `offloads`, the device is opened with
+    /// IFF_VNET_HDR and asked for checksum, TSO4/6 and USO4/6, falling back to what the
+    /// kernel accepts. TAP reads then carry Ethernet superframes (see `TAPFrameSplitter`).
     public init(name: String = "", kind: Kind = .tun, offloads: Bool = true, multiQueue: Bool = false) throws(TUNError) {
         guard name.utf8.count < Int(HZ_IFNAMSIZ) else { throw TUNError("interface name '\(name)'", errno: ENAMETOOLONG) }
-        let useVirtioHeader = offloads && kind == .tun
+        let useVirtioHeader = offloads
         var chosen = [CChar](repeating: 0, count: Int(HZ_IFNAMSIZ))
         let fd = hz_tun_open(name, kind == .tap ? 1 : 0, useVirtioHeader ? 1 : 0, multiQueue ? 1 : 0, &chosen)
         guard fd >= 0 else { throw TUNError("cannot open /dev/net/tun as '\(name)'", errno: -fd) }

@@ -30,12 +30,15 @@ struct TUNDeviceTests {
         #expect(upThenDown == [false, true, false])
     }
 
-    @Test func tapAndPlainTunHaveNoVirtioHeader() throws {
+    @Test func tapsNegotiateOffloadsLikeTunsAndPlainDevicesHaveNone() throws {
         let ns = try NetworkNamespace(prefix: "hzio")
-        let (tap, plain) = try ns.run { (try TUNDevice(name: "hziotap%d", kind: .tap), try TUNDevice(offloads: false)) }
-        defer { tap.close(); plain.close() }
+        let (tap, plainTap, plain) = try ns.run {
+            (try TUNDevice(name: "hziotap%d", kind: .tap), try TUNDevice(kind: .tap, offloads: false), try TUNDevice(offloads: false))
+        }
+        defer { tap.close(); plainTap.close(); plain.close() }
         #expect(tap.name.hasPrefix("hziotap"))
-        #expect(!tap.hasVirtioHeader && tap.offloads.isEmpty)
+        #expect(tap.hasVirtioHeader && tap.offloads.contains(.tcpSegmentation))
+        #expect(!plainTap.hasVirtioHeader && plainTap.offloads.isEmpty)
         #expect(!plain.hasVirtioHeader && plain.offloads.isEmpty)
     }
 

@@ -8,5 +8,6 @@
 #include "hz_mmsg.h"
 #include "hz_udp_control.h"
 #include "hz_netns.h"
+#include "hz_tap.h"
 
 #endif

@@ -124,7 +124,7 @@ enum ConfigValue {
 
     /// Comma-separated items with spaces around them; an empty value is an empty list, an
     /// empty item (a doubled or trailing comma) is a mistake.
-    private static func list(_ text: Substring) throws(Invalid) -> [Substring] {
+    static func list(_ text: Substring) throws(Invalid) -> [Substring] {
         guard !text.isEmpty else { return [] }
         let items = text.split(separator: ",", omittingEmptySubsequences: false).map(ConfigText.trimmed)
         guard !items.contains(where: \.isEmpty) else { throw Invalid("empty entry in the list '\(text)'") }

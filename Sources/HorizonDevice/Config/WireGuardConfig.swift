@@ -6,10 +6,13 @@ import HorizonCore
 public struct WireGuardConfig: Equatable, Sendable {
     public var interface: Interface
     public var peers: [Peer]
+    /// Horizon's [LAN] sections (only in the `.horizon` dialect).
+    public var lans: [LAN]
 
-    public init(interface: Interface = Interface(), peers: [Peer] = []) {
+    public init(interface: Interface = Interface(), peers: [Peer] = [], lans: [LAN] = []) {
         self.interface = interface
         self.peers = peers
+        self.lans = lans
     }
 
     public struct Interface: Equatable, Sendable {

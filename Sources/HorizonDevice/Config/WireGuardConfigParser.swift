@@ -1,12 +1,14 @@
 import HorizonCore
+import HorizonLAN
 
 extension WireGuardConfig {
-    /// Parses a wg-quick / `wg setconf` file. `fileName` only labels errors.
+    /// Parses a wg-quick / `wg setconf` file. `fileName` only labels errors. The `.horizon`
+    /// dialect also reads [LAN] sections, which the `.wireGuard` one refuses by name.
     ///
     /// Stricter than wg where wg silently keeps the last of two values: a single-valued key
     /// given twice in one section, a second [Interface], and a peer listed twice are errors.
-    public static func parse(_ text: String, fileName: String) throws(WireGuardConfigError) -> WireGuardConfig {
-        var parser = WireGuardConfigParser(fileName: fileName)
+    public static func parse(_ text: String, fileName: String, dialect: Dialect = .wireGuard) throws(WireGuardConfigError) -> WireGuardConfig {
+        var parser = WireGuardConfigParser(fileName: fileName, dialect: dialect)
         let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
         for (offset, line) in lines.enumerated() {
             try parser.consume(line, number: offset + 1)
@@ -21,6 +23,7 @@ struct WireGuardConfigParser {
         case none
         case interface
         case peer(PeerDraft)
+        case lan(LANDraft)
     }
 
     /// A [Peer] section being read. Its PublicKey may come on any of its lines, so it is
@@ -32,16 +35,23 @@ struct WireGuardConfigParser {
     }
 
     let fileName: String
+    let dialect: WireGuardConfig.Dialect
     private var config = WireGuardConfig()
     private var section = Section.none
     private var interfaceLine: Int?
     /// Lines where each peer's PublicKey was given, to report duplicates.
     private var peerLines: [PublicKey: Int] = [:]
+    /// [LAN] sections by tag and by interface name, with the line that defined each.
+    private var lanTags: [LANNetworkTag: Int] = [:]
+    private var lanInterfaces: [String: Int] = [:]
+    /// Members of every [LAN], checked against the peers once all are known.
+    private var lanMembers: [(key: PublicKey, line: Int)] = []
     /// Single-valued keys given in the current section, with their line.
     private var keysInSection: [String: Int] = [:]
 
-    init(fileName: String) {
+    init(fileName: String, dialect: WireGuardConfig.Dialect = .wireGuard) {
         self.fileName = fileName
+        self.dialect = dialect
     }
 
     mutating func consume(_ rawLine: Substring, number: Int) throws(WireGuardConfigError) {
@@ -85,11 +95,24 @@ struct WireGuardConfigParser {
                 peerLines[publicKey] = number
             }
             section = .peer(draft)
+        case .lan(var draft):
+            guard let key = LANKey(name: name) else { throw unknownKey(name, in: "LAN", number) }
+            try checkRepetition(of: key, number)
+            do {
+                try draft.apply(key, value, line: number)
+            } catch {
+                throw self.error(number, "\(key.rawValue): \(error.message)")
+            }
+            section = .lan(draft)
         }
     }
 
     mutating func finish() throws(WireGuardConfigError) -> WireGuardConfig {
         try closeSection()
+        // Members can only be checked now: [Peer] sections may follow the [LAN] that names them.
+        for member in lanMembers where peerLines[member.key] == nil {
+            throw error(member.line, "Members: \(member.key) is not a [Peer] of this file")
+        }
         return config
     }
 
@@ -108,13 +131,19 @@ struct WireGuardConfigParser {
             section = .interface
         case "peer":
             section = .peer(PeerDraft(headerLine: number))
+        case "lan" where dialect == .horizon:
+            section = .lan(LANDraft(headerLine: number))
+        case "lan":
+            throw error(number, "[LAN] is a Horizon section: only horizon tunnel reads it, wg and wg-quick do not")
         default:
-            throw error(number, "unknown section '[\(name)]' (expected [Interface] or [Peer])")
+            let expected = dialect == .horizon ? "[Interface], [Peer] or [LAN]" : "[Interface] or [Peer]"
+            throw error(number, "unknown section '[\(name)]' (expected \(expected))")
         }
     }
 
     private mutating func closeSection() throws(WireGuardConfigError) {
         defer { keysInSection = [:] }
+        if case .lan(let draft) = section { try closeLAN(draft) }
         guard case .peer(let draft) = section else { return }
         guard let publicKey = draft.publicKey else {
             throw error(draft.headerLine, "[Peer] has no PublicKey")
@@ -123,6 +152,35 @@ struct WireGuardConfigParser {
         peer.publicKey = publicKey
         config.peers.append(peer)
         section = .none
+    }
+
+    private mutating func closeLAN(_ draft: LANDraft) throws(WireGuardConfigError) {
+        section = .none
+        guard let name = draft.name else { throw error(draft.headerLine, "[LAN] has no Name") }
+        guard let tag = draft.tag else { throw error(draft.headerLine, "[LAN] has no Tag") }
+        if let first = lanTags[tag] {
+            throw error(draft.headerLine, "[LAN] \(name): Tag \(tag) is already used by the [LAN] on line \(first)")
+        }
+        var lan = WireGuardConfig.LAN(name: name, tag: tag)
+        lan.interfaceName = draft.interfaceName
+        if let first = lanInterfaces[lan.tapName] {
+            throw error(draft.headerLine, "[LAN] \(name): interface \(lan.tapName) is already used by the [LAN] on line \(first)")
+        }
+        lanTags[tag] = draft.headerLine
+        lanInterfaces[lan.tapName] = draft.headerLine
+        lan.addresses = draft.addresses
+        lan.mac = draft.mac
+        lan.mtu = draft.mtu
+        var seen: [PublicKey: Int] = [:]
+        for member in draft.members {
+            if let first = seen[member.key] {
+                throw error(member.line, "Members: \(member.key) is listed twice in this [LAN] (first on line \(first))")
+            }
+            seen[member.key] = member.line
+        }
+        lan.members = draft.members.map(\.key)
+        lanMembers += draft.members
+        config.lans.append(lan)
     }
 
     // MARK: Keys

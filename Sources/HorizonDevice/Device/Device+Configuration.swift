@@ -21,6 +21,7 @@ extension Device {
             request.finishSelection()
             let table = RoutingTable(allowedIPs: configuration.allowedIPs, peers: engine.peers)
             routing.withLock { $0 = table }
+            lan.resolveMembers(engine: engine)
             return failure
         }
     }

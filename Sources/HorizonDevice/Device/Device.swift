@@ -37,6 +37,7 @@ public final class Device: @unchecked Sendable {
     let configuration = Mutex(DeviceConfiguration())
     let counterCells = Mutex(DeviceCounters())
     let datagramTap = DatagramTap()
+    let lan = LANRegistry()
     private let lifecycle = Mutex(Lifecycle())
     private let stopping = Atomic<Bool>(false)
     private let closedSignal = ClosedSignal()
@@ -137,6 +138,7 @@ public final class Device: @unchecked Sendable {
         lifecycle.withLock { $0.finished = true }
         binding.withLock { $0?.udp.close(); $0 = nil }
         tun.close()
+        lan.closeAll()
         closedSignal.fire()
     }
 

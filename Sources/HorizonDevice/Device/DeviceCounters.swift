@@ -53,6 +53,9 @@ public struct DeviceCounters: Sendable, Equatable {
     /// Writes to the TUN that failed.
     public var droppedTUNWrite: UInt64 = 0
 
+    /// Horizon frames of the L2 networks (LAN emulation).
+    public var lan = LANPathCounters()
+
     /// Handshakes, cookies and staging, as the engine counted them.
     public var engine = EngineCounters()
 
@@ -72,5 +75,6 @@ public struct DeviceCounters: Sendable, Equatable {
         droppedSourceNotAllowed &+= d.droppedSourceNotAllowed; droppedInvalidPacket &+= d.droppedInvalidPacket
         droppedMalformed &+= d.droppedMalformed; droppedHandshakeQueueFull &+= d.droppedHandshakeQueueFull
         droppedTUNWrite &+= d.droppedTUNWrite
+        lan.add(d.lan)
     }
 }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import HorizonCore
+import HorizonLAN
 import HorizonTUN
 import HorizonUDP
 import HorizonWireGuard
@@ -20,15 +21,15 @@ final class ReceiveLoop {
     private let socket: UDPSocket
     private let batch = UDPReceiveBatch(messageSlots: ReceiveLoop.messageSlots, bufferSize: 65_536)
     private let coalescer: PacketCoalescer
+    private let lan: LANReceiver
     private var counts = DeviceCounters()
 
     init(device: Device, binding: SocketBinding, socket: UDPSocket) {
         self.device = device
         self.binding = binding
         self.socket = socket
-        let tun = device.tun
-        let mode: PacketCoalescer.Mode = !tun.hasVirtioHeader ? .plain
-            : tun.offloads.contains(.tcpSegmentation) ? .coalescingTCP : .virtioHeader
+        lan = LANReceiver(registry: device.lan, capacity: Self.messageSlots * UDPReceiveBatch.maxSegmentsPerMessage)
+        let mode = PacketCoalescer.Mode(writingTo: device.tun)
         // Every packet reaching the coalescer was just authenticated by its session's AEAD, so
         // re-summing TCP payloads would only repeat a check the tag already made.
         coalescer = PacketCoalescer(
@@ -69,6 +70,7 @@ final class ReceiveLoop {
         let written = device.tun.write(coalescer)
         counts.droppedTUNWrite &+= UInt64(written.failures)
         counts.tunWrites &+= UInt64(written.writes)
+        lan.flush(counts: &counts.lan)
         counts.udpReceiveCalls &+= 1
         counts.udpReceiveMessages &+= UInt64(batch.messageCount)
     }
@@ -79,7 +81,7 @@ final class ReceiveLoop {
             counts.droppedNoKey &+= UInt64(run.count)
             return
         }
-        let (batch, coalescer) = (self.batch, self.coalescer)
+        let (batch, coalescer, lan) = (self.batch, self.coalescer, self.lan)
         var delta = DeviceCounters()
         var data = 0
         var lastSource = batch.datagram(run.lowerBound)
@@ -102,6 +104,10 @@ final class ReceiveLoop {
                     }
                     data += 1
                     let plaintext = datagram.bytes.baseAddress! + TransportHeader.size
+                    if HorizonFrameHeader.isHorizonFrame(firstByte: plaintext.load(as: UInt8.self)) {
+                        lan.receive(UnsafeMutableRawBufferPointer(start: plaintext, count: length), from: peer.index, at: now, counts: &delta.lan)
+                        continue
+                    }
                     guard let packetLength = InnerPacket.length(plaintext, available: length) else {
                         delta.droppedInvalidPacket &+= 1
                         continue

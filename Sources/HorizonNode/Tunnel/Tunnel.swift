@@ -3,10 +3,11 @@ import HorizonCore
 import HorizonDevice
 
 /// `horizon tunnel`: one WireGuard interface brought up from a wg-quick file and run in
-/// the foreground. Everything that can fail without side effects (reading and parsing the
-/// file, resolving endpoints, choosing a policy table) happens before the interface is
-/// created; after that, every host change goes through a `NetworkJournal`, so a failed
-/// start and `stop()` both undo exactly what was done.
+/// the foreground, with a TAP per [LAN] section (L2 networks over the same peers); the node
+/// agent's roles run theirs from configurations built in memory. Everything that can fail
+/// without side effects (reading and parsing the file, resolving endpoints, choosing a
+/// policy table) happens before the interface is created; after that, every host change goes
+/// through a `NetworkJournal`, so a failed start and `stop()` both undo exactly what was done.
 public final class Tunnel {
     public let interfaceName: InterfaceName
     /// What the file asks for that this command does not do, for the user to read.
@@ -15,6 +16,7 @@ public final class Tunnel {
     private let host: InterfaceHost
     private let journal: NetworkJournal
     private let policyTable: UInt32?
+    private let lans: TunnelLANs
 
     public static let defaultMTU = 1420
 
@@ -36,6 +38,7 @@ public final class Tunnel {
         let policyTable = TunnelNetworkPlan.needsPolicyTable(config) ? try PolicyRoutingTable.choose(for: config) : nil
         let operations = try ConfigOperations.operations(for: config, fwmark: policyTable)
         let mtu = config.interface.mtu ?? Self.defaultMTU
+        let lans = try TunnelLANs(config: config, tunnelName: name, tunnelMTU: mtu)
 
         host = try InterfaceHost(name: name, mtu: mtu, uapiDirectory: uapiDirectory ?? UAPIServer.defaultDirectory,
                                  log: UAPIServer.Log(error: reportError))
@@ -43,6 +46,7 @@ public final class Tunnel {
         self.config = config
         self.interfaceName = name
         self.policyTable = policyTable
+        self.lans = lans
         warnings = UnsupportedSettings.warnings(for: config)
         do throws(TunnelError) {
             if let error = host.device.apply(operations) {
@@ -50,6 +54,8 @@ public final class Tunnel {
             }
             let plan = TunnelNetworkPlan(config: config, interface: name.description, mtu: mtu, policyTable: policyTable)
             for change in plan.changes { try journal.apply(change) }
+            try lans.attach(to: host.device)
+            for change in lans.changes { try journal.apply(change) }
         } catch {
             _ = journal.undoAll()
             host.close()
@@ -73,8 +79,16 @@ public final class Tunnel {
         var parts = ["\(interfaceName) up", addresses.isEmpty ? "no addresses" : addresses,
                      "UDP port \(snapshot.listenPort)", peers]
         if let table = policyTable { parts.append("default route via table \(table) (fwmark \(table))") }
+        parts += lans.summary
         parts.append("UAPI \(host.uapi.socketPath)")
         return parts.joined(separator: "; ") + " — Ctrl-C or SIGTERM stops it"
+    }
+
+    /// Each L2 network's switch counters and the LAN path's drops, one line each, for the
+    /// person who stops the tunnel (call before `stop()`).
+    public var lanCounterLines: [String] {
+        guard !lans.lans.isEmpty else { return [] }
+        return host.device.lanNetworks.map(TunnelLANs.counterLine) + [TunnelLANs.pathLine(host.device.counters.lan)]
     }
 
     public func waitForShutdown() -> ShutdownReason {
@@ -98,7 +112,7 @@ public final class Tunnel {
             throw TunnelError("cannot read \(path): \(reason)")
         }
         do {
-            return try WireGuardConfig.parse(text, fileName: path)
+            return try WireGuardConfig.parse(text, fileName: path, dialect: .horizon)
         } catch {
             throw TunnelError(error.description)
         }
