@@ -9,7 +9,7 @@ struct Horizon: AsyncParsableCommand {
         version: HorizonVersion.current,
         subcommands: [
             DaemonCommand.self, ServerCommand.self, LoginCommand.self, ServersCommand.self, ConnectCommand.self,
-            DisconnectCommand.self, LogoutCommand.self, StatusCommand.self, TunnelCommand.self, GenKey.self, PubKey.self,
+            DisconnectCommand.self, LogoutCommand.self, LANCommand.self, StatusCommand.self, TunnelCommand.self, GenKey.self, PubKey.self,
         ]
     )
 }

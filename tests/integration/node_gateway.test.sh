@@ -122,6 +122,19 @@ import json,sys; items=json.load(sys.stdin)[\"connections\"]
 assert any(i[\"deviceName\"] == \"laptop1\" and i[\"serverName\"] == \"gw1\" and i[\"live\"] and i[\"rxBytes\"] + i[\"txBytes\"] > 0 for i in items)'" ||
   fail "no live connection: $(connections)"
 
+note "virtual networks: members see each other's addresses, MACs and announced services"
+"$BIN/horizon-broker" networks create lan1 --mode l2 --cidr 10.88.0.0/24 >/dev/null || fail "networks create"
+"$BIN/horizon-broker" networks add-member lan1 laptop1 >/dev/null || fail "add-member laptop1"
+"$BIN/horizon-broker" networks add-member lan1 laptop2 >/dev/null || fail "add-member laptop2"
+hz c1 lan list | grep -Eq "^lan1 +l2 +[0-9]+ +10\.88\.0\.[0-9]+ +([0-9a-f]{2}:){5}[0-9a-f]{2} +laptop2$" || fail "lan list: $(hz c1 lan list 2>&1)"
+# Locally administered unicast MACs, distinct per member.
+hz c1 lan list --json | json 'all(int(m[:2], 16) & 3 == 2 for m in [d[0]["mac"]] + [x["mac"] for x in d[0]["members"]]) and d[0]["mac"] != d[0]["members"][0]["mac"]' |
+  grep -q True || fail "MACs: $(hz c1 lan list --json)"
+out=$(hz c1 lan announce minecraft 25565) || fail "announce: $out"
+hz c2 lan services | grep -Eq "^lan1 +minecraft +laptop1:25565 +10\.88\.0\.[0-9]+:25565 +tcp$" || fail "services: $(hz c2 lan services 2>&1)"
+out=$(hz c1 lan announce game 70000 2>&1) && fail "announced port 70000"
+echo "$out" | grep -q "not a port" || fail "bad port said: $out"
+
 note "revoking client 2 stops its traffic within seconds; client 1 goes on"
 ip netns exec "$c2" ping -c 1 -W 2 $upstream_ip >/dev/null || fail "c2 cannot reach upstream"
 # Through the API, as the dashboard does: the broker announces the change at once.

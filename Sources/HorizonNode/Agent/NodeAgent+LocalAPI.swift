@@ -10,6 +10,8 @@ public enum LocalAPIPath {
     public static let connect = "/v1/connect"
     public static let disconnect = "/v1/disconnect"
     public static let logout = "/v1/logout"
+    public static let lan = "/v1/lan"
+    public static let lanAnnounce = "/v1/lan/announce"
 }
 
 extension NodeAgent {
@@ -31,11 +33,16 @@ extension NodeAgent {
                 return .json(try await connect(try Self.decode(request)))
             case ("POST", LocalAPIPath.disconnect):
                 return .json(try await disconnect())
+            case ("GET", LocalAPIPath.lan):
+                return .json(try await lanNetworks())
+            case ("POST", LocalAPIPath.lanAnnounce):
+                return .json(try await announce(try Self.decode(request)))
             case ("POST", LocalAPIPath.logout):
                 return .json(LogoutResult(previousRole: await logout()))
             default:
                 let known = [LocalAPIPath.status, LocalAPIPath.serverUp, LocalAPIPath.login, LocalAPIPath.servers,
-                             LocalAPIPath.connect, LocalAPIPath.disconnect, LocalAPIPath.logout]
+                             LocalAPIPath.connect, LocalAPIPath.disconnect, LocalAPIPath.logout,
+                             LocalAPIPath.lan, LocalAPIPath.lanAnnounce]
                 if known.contains(request.path) {
                     return .error(405, "\(request.method) is not allowed on \(request.path)")
                 }

@@ -195,7 +195,8 @@ public actor NodeAgent {
         }
     }
 
-    private func membership() throws(RoleError) -> Membership? {
+    /// The saved enrollment, nil when the node is not enrolled.
+    func membership() throws(RoleError) -> Membership? {
         do { return try stateDirectory.load(.membership) } catch { throw RoleError(error.description) }
     }
 

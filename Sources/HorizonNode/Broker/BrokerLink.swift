@@ -6,6 +6,7 @@ import HorizonCrypto
 public typealias Netmap = Components.Schemas.Netmap
 public typealias NetmapPeer = Components.Schemas.NetmapNode
 public typealias BrokerServer = Components.Schemas.Server
+public typealias NetmapNetwork = Components.Schemas.NetmapNetwork
 
 /// The node's calls to its broker: the generated client with the node's credential, each call
 /// returning its success value or throwing one `BrokerFailure`.
@@ -97,6 +98,16 @@ public struct BrokerLink: Sendable {
 
     public func reportSession(_ report: Components.Schemas.SessionReport) async throws(BrokerFailure) {
         _ = try await call { try await $0.reportNodeSession(body: .json(report)).ok }
+    }
+
+    /// Announces a service this node offers to the members of `network` (an id or a name).
+    public func announce(_ request: Components.Schemas.AnnounceServiceRequest) async throws(BrokerFailure) -> Components.Schemas.ServiceAnnouncement {
+        let output = try await call { try await $0.announceService(body: .json(request)) }
+        switch output {
+        case .created(let created): return try await call { _ in try created.body.json }
+        case .ok(let renamed): return try await call { _ in try renamed.body.json }
+        default: throw .unexpected("announce answered \(output)")
+        }
     }
 
     /// Approved, online servers (as a device sees them).

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import HorizonNode
+
+/// `horizon lan`: the virtual networks this node is a member of, and their services.
+struct LANCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lan",
+        abstract: "Show this node's virtual networks and the services their members announce.",
+        discussion: """
+            An admin adds nodes to a network (horizon-broker networks add-member NETWORK NODE); each \
+            member gets an address and a stable MAC in it.
+            """,
+        subcommands: [LANListCommand.self, LANServicesCommand.self, LANAnnounceCommand.self]
+    )
+}
+
+struct LANListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the networks with this node's address and MAC.")
+
+    @OptionGroup var daemon: DaemonSocket
+    @OptionGroup var output: OutputFormat
+
+    func run() async throws {
+        let response = try await daemon.send(.GET, LocalAPIPath.lan)
+        if output.json { return Console.write(String(decoding: response.body, as: UTF8.self)) }
+        let networks = try response.decode([NetmapNetwork].self)
+        guard !networks.isEmpty else { return Console.write("not a member of any network") }
+        Console.write(Table.render(
+            header: ["NETWORK", "MODE", "TAG", "ADDRESS", "MAC", "MEMBERS"],
+            rows: networks.map { network in
+                [network.name, network.mode.rawValue, String(network.tag), network.addresses.first ?? "-", network.mac,
+                 network.members.isEmpty ? "-" : network.members.map(\.name).joined(separator: ", ")]
+            }))
+    }
+}
+
+struct LANServicesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "services", abstract: "List what members announce, e.g. a game server on alice-pc:27015.")
+
+    @OptionGroup var daemon: DaemonSocket
+    @OptionGroup var output: OutputFormat
+
+    func run() async throws {
+        let networks = try await daemon.send(.GET, LocalAPIPath.lan).decode([NetmapNetwork].self)
+        let rows = networks.flatMap { network in
+            let members = Dictionary(network.members.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            return network.services.map { service in
+                let member = members[service.nodeId]
+                let host = member?.name ?? "this node"
+                let address = member?.addresses.first ?? network.addresses.first ?? "-"
+                return (network.name, service.name, "\(host):\(service.port)", "\(address):\(service.port)", service._protocol.rawValue)
+            }
+        }
+        if output.json {
+            let entries = rows.map { ["network": $0.0, "name": $0.1, "host": $0.2, "address": $0.3, "protocol": $0.4] }
+            return Console.write(String(decoding: try JSONSerialization.data(withJSONObject: entries, options: [.sortedKeys]), as: UTF8.self))
+        }
+        guard !rows.isEmpty else { return Console.write("no services announced") }
+        Console.write(Table.render(
+            header: ["NETWORK", "SERVICE", "ON", "ADDRESS", "PROTO"], rows: rows.map { [$0.0, $0.1, $0.2, $0.3, $0.4] }))
+    }
+}
+
+struct LANAnnounceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "announce", abstract: "Announce a service on this node to the members of a network.")
+
+    @Argument(help: "What the service is, e.g. \"minecraft\".")
+    var name: String
+
+    @Argument(help: "The port it listens on.")
+    var port: Int
+
+    @Option(help: ArgumentHelp("The network (needed when the node is in several).", valueName: "name"))
+    var network: String?
+
+    @Flag(help: "The service is UDP (default TCP).")
+    var udp = false
+
+    @OptionGroup var daemon: DaemonSocket
+    @OptionGroup var output: OutputFormat
+
+    func run() async throws {
+        let request = AnnounceRequest(network: network, name: name, port: port, udp: udp)
+        let response = try await daemon.send(.POST, LocalAPIPath.lanAnnounce, body: request)
+        if output.json { return Console.write(String(decoding: response.body, as: UTF8.self)) }
+        Console.write("announced \(name) on port \(port)/\(udp ? "udp" : "tcp")")
+    }
+}
