@@ -46,13 +46,15 @@ public enum GSOSplitter {
         }
     }
 
-    /// A single packet, whose checksum the kernel may have left for us to finish.
-    private static func copyCompletingChecksum(_ source: UnsafeMutableRawPointer, count: Int,
-                                               header: VirtioNetHeader, into batch: PacketBatch) -> Outcome {
-        guard batch.count < batch.slots, count <= batch.capacity else { return .dropped(.noRoom) }
+    /// A single packet, whose checksum the kernel may have left for us to finish. With a
+    /// `linkHeader` (a TAP's Ethernet header) in front, the packet lands in the slot and the
+    /// link header in its headroom, where the sender's own header goes too.
+    static func copyCompletingChecksum(_ source: UnsafeMutableRawPointer, count: Int, header: VirtioNetHeader,
+                                       linkHeader: Int = 0, into batch: PacketBatch) -> Outcome {
+        guard batch.count < batch.slots, count - linkHeader <= batch.capacity else { return .dropped(.noRoom) }
         let start = Int(header.checksumStart), field = start + Int(header.checksumOffset)
-        if header.needsChecksum, field + 2 > count { return .dropped(.malformed) }
-        let destination = batch.start(batch.count)
+        if header.needsChecksum, field + 2 > count || start < linkHeader { return .dropped(.malformed) }
+        let destination = batch.start(batch.count) - linkHeader
         if header.needsChecksum {
             destination.copyMemory(from: source, byteCount: start)
             // The field already holds the pseudo-header sum, so summing over it finishes the job.
@@ -64,7 +66,7 @@ public enum GSOSplitter {
         } else {
             destination.copyMemory(from: source, byteCount: count)
         }
-        batch.setLength(count, at: batch.count)
+        batch.setLength(count - linkHeader, at: batch.count)
         batch.count += 1
         return .split(1)
     }

@@ -17,7 +17,9 @@ public enum TAPFrameSplitter {
         precondition(batch.headroom >= ethernetHeaderLength, "the batch needs headroom for Ethernet headers")
         let eth = ethernetHeaderLength
         guard let base = frame.baseAddress, frame.count >= eth else { return .dropped(.malformed) }
-        guard header.gsoKind != VirtioNetHeader.gsoNone else { return copy(base, count: frame.count, header: header, into: batch) }
+        guard header.gsoKind != VirtioNetHeader.gsoNone else {
+            return GSOSplitter.copyCompletingChecksum(base, count: frame.count, header: header, linkHeader: eth, into: batch)
+        }
         // Offloads are only ever asked for plain IPv4/IPv6 over Ethernet (no VLAN tags).
         let etherType = UInt16(base.load(fromByteOffset: 12, as: UInt8.self)) << 8 | UInt16(base.load(fromByteOffset: 13, as: UInt8.self))
         guard etherType == 0x0800 || etherType == 0x86DD, header.checksumStart >= eth else { return .dropped(.malformed) }
@@ -30,29 +32,5 @@ public enum TAPFrameSplitter {
             (batch.start(k) - eth).copyMemory(from: base, byteCount: eth)
         }
         return outcome
-    }
-
-    /// A single frame, whose checksum the kernel may have left for us to finish.
-    private static func copy(_ source: UnsafeMutableRawPointer, count: Int, header: VirtioNetHeader,
-                             into batch: PacketBatch) -> GSOSplitter.Outcome {
-        let eth = ethernetHeaderLength
-        guard batch.count < batch.slots, count - eth <= batch.capacity else { return .dropped(.noRoom) }
-        let start = Int(header.checksumStart), field = start + Int(header.checksumOffset)
-        if header.needsChecksum, field + 2 > count || start < eth { return .dropped(.malformed) }
-        let destination = batch.start(batch.count) - eth
-        if header.needsChecksum {
-            destination.copyMemory(from: source, byteCount: start)
-            // The field already holds the pseudo-header sum, so summing over it finishes the job.
-            var checksum = InternetChecksum.finish(
-                InternetChecksum.copyAndSum(from: source + start, to: destination + start, count: count - start))
-            // UDP (checksum at offset 6) sends a computed zero as all ones (RFC 768).
-            if header.checksumOffset == 6, checksum == 0 { checksum = 0xFFFF }
-            destination.storeBytes(of: checksum, toByteOffset: field, as: UInt16.self)
-        } else {
-            destination.copyMemory(from: source, byteCount: count)
-        }
-        batch.setLength(count - eth, at: batch.count)
-        batch.count += 1
-        return .split(1)
     }
 }
