@@ -80,30 +80,19 @@ import VaporTesting
 
     /// On SQLite there is one broker and changes stay in the process; this is PostgreSQL only.
     @Test func aChangeOnOneBrokerWakesALongPollOnAnother() async throws {
-        guard TestStore.available.contains(.postgres) else { return }
-        try await TestStore.postgres.withFreshStore(adminPassword: "test-admin-password") { base in
-            var config = base
-            config.security = TestStore.testPolicy
-            try await withApp { brokerA in
-                brokerA.logger.logLevel = .warning
-                try await Broker.configure(brokerA, config)
-                try await withApp { brokerB in
-                    brokerB.logger.logLevel = .warning
-                    try await Broker.configure(brokerB, config)
-                    let (gw, _) = try await NetmapTests.insertOnlineServer("gw", status: .pending, on: brokerA.db)
-                    let (_, credential) = try await Nodes.insertNode(.device, name: "laptop", status: .approved, on: brokerA.db)
-                    let onB = APIClient(app: brokerB)
-                    let version = try await NetmapTests.fetch(onB, credential).version
+        try await TestStore.withTwoBrokers { brokerA, brokerB in
+            let (gw, _) = try await NetmapTests.insertOnlineServer("gw", status: .pending, on: brokerA.db)
+            let (_, credential) = try await Nodes.insertNode(.device, name: "laptop", status: .approved, on: brokerA.db)
+            let onB = APIClient(app: brokerB)
+            let version = try await NetmapTests.fetch(onB, credential).version
 
-                    gw.status = .approved
-                    let (res, elapsed) = try await NetmapTests.longPoll(
-                        onB, credential, from: version, change: { try await gw.update(on: brokerA.db) },
-                        hub: try NetmapTests.hub(brokerA))
-                    #expect(res.status == .ok, "\(res.text)")
-                    #expect(try res.decode(NetmapBody.self).peers.map(\.name) == ["gw"])
-                    #expect(elapsed < NetmapTests.wakeBound, "broker B woke after \(elapsed)")
-                }
-            }
+            gw.status = .approved
+            let (res, elapsed) = try await NetmapTests.longPoll(
+                onB, credential, from: version, change: { try await gw.update(on: brokerA.db) },
+                hub: try NetmapTests.hub(brokerA))
+            #expect(res.status == .ok, "\(res.text)")
+            #expect(try res.decode(NetmapBody.self).peers.map(\.name) == ["gw"])
+            #expect(elapsed < NetmapTests.wakeBound, "broker B woke after \(elapsed)")
         }
     }
 }

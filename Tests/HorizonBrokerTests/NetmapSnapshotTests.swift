@@ -104,23 +104,12 @@ import VaporTesting
 
     /// Two brokers reading one PostgreSQL store hand a node the same version.
     @Test func everyBrokerComputesTheSameVersion() async throws {
-        guard TestStore.available.contains(.postgres) else { return }
-        try await TestStore.postgres.withFreshStore(adminPassword: "test-admin-password") { base in
-            var config = base
-            config.security = TestStore.testPolicy
-            try await withApp { brokerA in
-                brokerA.logger.logLevel = .warning
-                try await Broker.configure(brokerA, config)
-                try await withApp { brokerB in
-                    brokerB.logger.logLevel = .warning
-                    try await Broker.configure(brokerB, config)
-                    let (_, gwCredential) = try await NetmapTests.insertOnlineServer("gw", status: .approved, on: brokerA.db)
-                    for index in 0..<5 { _ = try await Nodes.insertNode(.device, name: "d\(index)", status: .approved, on: brokerA.db) }
-                    let onA = try await NetmapTests.fetch(APIClient(app: brokerA), gwCredential)
-                    let onB = try await NetmapTests.fetch(APIClient(app: brokerB), gwCredential)
-                    #expect(onA.peers.count == 5 && onA.version == onB.version)
-                }
-            }
+        try await TestStore.withTwoBrokers { brokerA, brokerB in
+            let (_, gwCredential) = try await NetmapTests.insertOnlineServer("gw", status: .approved, on: brokerA.db)
+            for index in 0..<5 { _ = try await Nodes.insertNode(.device, name: "d\(index)", status: .approved, on: brokerA.db) }
+            let onA = try await NetmapTests.fetch(APIClient(app: brokerA), gwCredential)
+            let onB = try await NetmapTests.fetch(APIClient(app: brokerB), gwCredential)
+            #expect(onA.peers.count == 5 && onA.version == onB.version)
         }
     }
 }

@@ -70,30 +70,19 @@ import VaporTesting
     /// The revocation lands on broker A; broker B, which cached the credential, hears of it
     /// through PostgreSQL NOTIFY. PostgreSQL only (one broker per SQLite store).
     @Test func aRevocationOnOneBrokerReachesTheCacheOfAnother() async throws {
-        guard TestStore.available.contains(.postgres) else { return }
-        try await TestStore.postgres.withFreshStore(adminPassword: "test-admin-password") { base in
-            var config = base
-            config.security = TestStore.testPolicy
-            try await withApp { brokerA in
-                brokerA.logger.logLevel = .warning
-                try await Broker.configure(brokerA, config)
-                try await withApp { brokerB in
-                    brokerB.logger.logLevel = .warning
-                    try await Broker.configure(brokerB, config)
-                    let (node, credential) = try await Nodes.insertNode(.device, name: "laptop", status: .approved, on: brokerA.db)
-                    let onB = APIClient(app: brokerB)
-                    #expect(try await Self.status(onB, credential) == (.ok, "approved"))
+        try await TestStore.withTwoBrokers { brokerA, brokerB in
+            let (node, credential) = try await Nodes.insertNode(.device, name: "laptop", status: .approved, on: brokerA.db)
+            let onB = APIClient(app: brokerB)
+            #expect(try await Self.status(onB, credential) == (.ok, "approved"))
 
-                    try await #require(brokerA.brokerServices).nodeLifecycle.setStatus(node, to: .revoked, by: .commandLine(), on: brokerA.db)
-                    let deadline = ContinuousClock.now + NetmapTests.wakeBound
-                    var refused = false
-                    while !refused, ContinuousClock.now < deadline {
-                        refused = try await Self.status(onB, credential) == (.unauthorized, "node_revoked")
-                        if !refused { try await Task.sleep(for: .milliseconds(20)) }
-                    }
-                    #expect(refused, "broker B still accepts a credential revoked on broker A")
-                }
+            try await #require(brokerA.brokerServices).nodeLifecycle.setStatus(node, to: .revoked, by: .commandLine(), on: brokerA.db)
+            let deadline = ContinuousClock.now + NetmapTests.wakeBound
+            var refused = false
+            while !refused, ContinuousClock.now < deadline {
+                refused = try await Self.status(onB, credential) == (.unauthorized, "node_revoked")
+                if !refused { try await Task.sleep(for: .milliseconds(20)) }
             }
+            #expect(refused, "broker B still accepts a credential revoked on broker A")
         }
     }
 

@@ -154,36 +154,24 @@ import VaporTesting
     /// Two brokers on one PostgreSQL store: the signal crosses, and a missing peer is
     /// reported once no broker acknowledged it.
     @Test func signalsCrossBrokers() async throws {
-        guard TestStore.available.contains(.postgres) else { return }
-        try await TestStore.postgres.withFreshStore(adminPassword: "test-admin-password") { base in
-            var config = base
-            config.security = TestStore.testPolicy
-            config.nodes = Self.policy
-            try await withApp { brokerA in
-                brokerA.logger.logLevel = .warning
-                try await Broker.configure(brokerA, config)
-                try await withApp { brokerB in
-                    brokerB.logger.logLevel = .warning
-                    try await Broker.configure(brokerB, config)
-                    let (gw, gwCredential) = try await NetmapTests.insertOnlineServer("gw", status: .approved, on: brokerA.db)
-                    let (laptop, laptopCredential) = try await Nodes.insertNode(.device, name: "laptop", status: .approved, on: brokerA.db)
-                    try await Self.serving(brokerA) { portA in
-                        try await Self.serving(brokerB) { portB in
-                            let device = try await Client.connect(port: portA, credential: laptopCredential, as: laptop, on: brokerA)
-                            try device.send(["to": gw.id!.uuidString, "payload": ["x": 1], "id": "early"])
-                            let notice = try await device.message(0)
-                            #expect(Self.errorCode(notice) == "undeliverable" && notice["id"] as? String == "early")
+        try await TestStore.withTwoBrokers(nodes: Self.policy) { brokerA, brokerB in
+            let (gw, gwCredential) = try await NetmapTests.insertOnlineServer("gw", status: .approved, on: brokerA.db)
+            let (laptop, laptopCredential) = try await Nodes.insertNode(.device, name: "laptop", status: .approved, on: brokerA.db)
+            try await Self.serving(brokerA) { portA in
+                try await Self.serving(brokerB) { portB in
+                    let device = try await Client.connect(port: portA, credential: laptopCredential, as: laptop, on: brokerA)
+                    try device.send(["to": gw.id!.uuidString, "payload": ["x": 1], "id": "early"])
+                    let notice = try await device.message(0)
+                    #expect(Self.errorCode(notice) == "undeliverable" && notice["id"] as? String == "early")
 
-                            let server = try await Client.connect(port: portB, credential: gwCredential, as: gw, on: brokerB)
-                            try device.send(["to": gw.id!.uuidString, "payload": ["offer": "x"], "id": "across"])
-                            let delivered = try await server.message(0)
-                            #expect(delivered["from"] as? String == laptop.id!.uuidString && delivered["id"] as? String == "across")
-                            try await Task.sleep(for: .seconds(2))
-                            #expect(device.inbox.count == 1, "acknowledged: no undeliverable notice")
-                            await device.close()
-                            await server.close()
-                        }
-                    }
+                    let server = try await Client.connect(port: portB, credential: gwCredential, as: gw, on: brokerB)
+                    try device.send(["to": gw.id!.uuidString, "payload": ["offer": "x"], "id": "across"])
+                    let delivered = try await server.message(0)
+                    #expect(delivered["from"] as? String == laptop.id!.uuidString && delivered["id"] as? String == "across")
+                    try await Task.sleep(for: .seconds(2))
+                    #expect(device.inbox.count == 1, "acknowledged: no undeliverable notice")
+                    await device.close()
+                    await server.close()
                 }
             }
         }

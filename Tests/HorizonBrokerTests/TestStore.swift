@@ -73,6 +73,29 @@ enum TestStore: String, CaseIterable, CustomTestStringConvertible, Sendable {
         }
     }
 
+    /// Two brokers configured on one brand-new PostgreSQL store, as behind a load balancer;
+    /// changes on one reach the other only through the database (LISTEN/NOTIFY). Does nothing
+    /// without PostgreSQL (SQLite stores have one broker).
+    static func withTwoBrokers(
+        nodes: NodePolicy? = nil, _ body: (_ brokerA: Application, _ brokerB: Application) async throws -> Void
+    ) async throws {
+        guard available.contains(.postgres) else { return }
+        try await TestStore.postgres.withFreshStore(adminPassword: "test-admin-password") { base in
+            var config = base
+            config.security = TestStore.testPolicy
+            if let nodes { config.nodes = nodes }
+            try await withApp { brokerA in
+                brokerA.logger.logLevel = .warning
+                try await Broker.configure(brokerA, config)
+                try await withApp { brokerB in
+                    brokerB.logger.logLevel = .warning
+                    try await Broker.configure(brokerB, config)
+                    try await body(brokerA, brokerB)
+                }
+            }
+        }
+    }
+
     /// Hands `body` the configuration of a brand-new, empty store and removes the store after.
     func withFreshStore(adminPassword: String?, _ body: (BrokerConfiguration) async throws -> Void) async throws {
         let (config, dispose) = try await makeFreshStore(adminPassword: adminPassword)
