@@ -7,11 +7,8 @@ extension NodeAgent {
     /// from the saved one otherwise.
     func lanNetworks() async throws(RoleError) -> [NetmapNetwork] {
         guard let membership = try membership() else { return [] }
-        let link = BrokerLink(url: membership.broker, credential: membership.credential)
-        if let map = try? await link.netmap(since: nil, wait: 0) {
-            try? stateDirectory.save(map, as: .netmap)
-            return map.networks ?? []
-        }
+        let follower = NetmapFollower(link: BrokerLink(url: membership.broker, credential: membership.credential), state: stateDirectory)
+        if let map = try? await follower.fetch() { return map.networks ?? [] }
         let saved: Netmap? = try? stateDirectory.load(.netmap)
         return saved?.networks ?? []
     }

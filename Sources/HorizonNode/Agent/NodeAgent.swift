@@ -244,7 +244,7 @@ public actor NodeAgent {
     /// A broker failure with the step that failed and, for the usual refusals, what to do.
     static func explain(_ failure: BrokerFailure, doing step: String) -> String {
         let hint: String = switch failure.code {
-        case "invalid_enrollment_key"?, "enrollment_key_invalid"?: " — ask an admin for a valid enrollment key"
+        case "invalid_enrollment_key"?: " — ask an admin for a valid enrollment key"
         case "unauthorized"?: " — check the credential"
         default: ""
         }

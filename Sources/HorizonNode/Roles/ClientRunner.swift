@@ -162,7 +162,7 @@ actor ClientRunner {
         return ConnectionStatus(
             serverID: connection.server.id, serverName: connection.server.name,
             endpoint: peer?.endpoint?.description ?? connection.server.endpoints.first, path: "direct",
-            routes: connection.choice.routes, handshakeAge: peer.flatMap { PeerStatus($0, name: nil).handshakeAge },
+            routes: connection.choice.routes, handshakeAge: peer?.handshakeAge,
             rttMilliseconds: rtt, rxBytes: interface.rxBytes, txBytes: interface.txBytes,
             rxRate: interface.rxRate, txRate: interface.txRate)
     }
@@ -172,7 +172,7 @@ actor ClientRunner {
     /// One short fetch, so lists are current when the broker is there; the saved map otherwise.
     private func refreshNetmap() async {
         do throws(BrokerFailure) {
-            if let map = try await setup.link.netmap(since: nil, wait: 0) { handle(.map(map)); try? setup.state.save(map, as: .netmap) }
+            if let map = try await NetmapFollower(link: setup.link, state: setup.state).fetch() { handle(.map(map)) }
             handle(.reachable(true, nil))
         } catch {
             handle(.reachable(error.code != nil, error))

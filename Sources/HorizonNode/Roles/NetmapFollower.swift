@@ -17,6 +17,13 @@ struct NetmapFollower: Sendable {
         case reachable(Bool, BrokerFailure?)
     }
 
+    /// One netmap call; a new map is saved before it is returned (nil: still `since`).
+    func fetch(since: String? = nil, wait: Int = 0) async throws(BrokerFailure) -> Netmap? {
+        let map = try await link.netmap(since: since, wait: wait)
+        if let map { try? state.save(map, as: .netmap) }
+        return map
+    }
+
     /// Runs until cancelled or revoked (a refusal with code `node_revoked`, which it reports
     /// as `.reachable(true, failure)` and returns).
     func run(from version: String?, _ deliver: @Sendable (Event) async -> Void) async {
@@ -24,12 +31,11 @@ struct NetmapFollower: Sendable {
         var backoff = Backoff()
         while !Task.isCancelled {
             do throws(BrokerFailure) {
-                let map = try await link.netmap(since: since, wait: Self.longPollSeconds)
+                let map = try await fetch(since: since, wait: Self.longPollSeconds)
                 backoff.reset()
                 await deliver(.reachable(true, nil))
                 if let map {
                     since = map.version
-                    try? state.save(map, as: .netmap)
                     await deliver(.map(map))
                 }
             } catch {

@@ -48,7 +48,7 @@ final class NodeInterface: @unchecked Sendable {
         let rx = snapshot.peers.reduce(0) { $0 &+ $1.rxBytes }
         let tx = snapshot.peers.reduce(0) { $0 &+ $1.txBytes }
         if let last = lastSample {
-            let seconds = Double((now - last.time).components.seconds) + Double((now - last.time).components.attoseconds) / 1e18
+            let seconds = (now - last.time) / .seconds(1)
             if seconds >= 1 {
                 rates = (Double(rx &- last.rx) / seconds, Double(tx &- last.tx) / seconds)
                 lastSample = (now, rx, tx)
@@ -74,11 +74,18 @@ final class NodeInterface: @unchecked Sendable {
     }
 }
 
+extension UAPIPeerSnapshot {
+    /// Seconds since the last completed handshake (the snapshot holds wall-clock time); nil if none.
+    var handshakeAge: Int? {
+        lastHandshake.map { Int(Date().timeIntervalSince1970) - Int($0.components.seconds) }
+    }
+}
+
 extension PeerStatus {
     init(_ peer: UAPIPeerSnapshot, name: String?) {
         self.init(
             name: name, publicKey: peer.publicKey.base64, endpoint: peer.endpoint?.description,
-            handshakeAge: peer.lastHandshake.map { Int(Date().timeIntervalSince1970) - Int($0.components.seconds) },
+            handshakeAge: peer.handshakeAge,
             rxBytes: peer.rxBytes, txBytes: peer.txBytes)
     }
 }

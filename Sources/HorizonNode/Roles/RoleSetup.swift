@@ -16,7 +16,4 @@ struct RoleSetup: Sendable {
     static func hostPrefixes(_ addresses: [String]) -> [IPPrefix] {
         addresses.compactMap { IPPrefix($0.contains("/") ? $0 : $0 + ($0.contains(":") ? "/128" : "/32")) }
     }
-
-    /// A peer entry from the netmap: its key and the prefixes it may use.
-    static func peerKey(_ peer: NetmapPeer) -> PublicKey? { PublicKey(base64: peer.publicKey) }
 }

@@ -140,7 +140,7 @@ actor ServerRunner {
     static func desiredPeers(_ map: Netmap) -> [DesiredPeer] {
         guard map._self.status == .approved else { return [] }
         return map.peers.compactMap { peer in
-            guard peer.kind == .device, let key = RoleSetup.peerKey(peer) else { return nil }
+            guard peer.kind == .device, let key = PublicKey(base64: peer.publicKey) else { return nil }
             return DesiredPeer(publicKey: key, allowedIPs: peer.allowedIPs.compactMap(IPPrefix.init))
         }
     }
@@ -157,10 +157,11 @@ actor ServerRunner {
     /// nil if the broker could not be reached.
     private func beat() async -> Int? {
         do throws(BrokerFailure) {
-            let ack = try await setup.link.heartbeat(heartbeat())
+            let peers = interface?.device.snapshot().peers ?? []
+            let ack = try await setup.link.heartbeat(heartbeat(peers))
             nodeStatus = ack.status.rawValue
             note(reachable: true, nil)
-            await reportSessions()
+            await reportSessions(peers)
             return max(1, ack.heartbeatInterval)
         } catch {
             note(reachable: error.code != nil, error)
@@ -168,8 +169,7 @@ actor ServerRunner {
         }
     }
 
-    private func heartbeat() -> Components.Schemas.Heartbeat {
-        let peers = interface?.device.snapshot().peers ?? []
+    private func heartbeat(_ peers: [UAPIPeerSnapshot]) -> Components.Schemas.Heartbeat {
         let active = peers.filter { Self.isLive($0) }.count
         let capacity = max(1, setup.membership.server?.capacity ?? 100)
         let health: Components.Schemas.ServerHealth = interface == nil ? .failing : (lastDataPlaneError == nil ? .ok : .degraded)
@@ -179,14 +179,12 @@ actor ServerRunner {
             txBytes: Int64(clamping: peers.reduce(0) { $0 &+ $1.txBytes }), health: health)
     }
 
-    static func isLive(_ peer: UAPIPeerSnapshot, now: Date = Date()) -> Bool {
-        guard let handshake = peer.lastHandshake else { return false }
-        return Int(now.timeIntervalSince1970) - Int(handshake.components.seconds) < sessionIdle
+    static func isLive(_ peer: UAPIPeerSnapshot) -> Bool {
+        peer.handshakeAge.map { $0 < sessionIdle } ?? false
     }
 
     /// Up for sessions that began, update for those that go on, down for those that ended.
-    private func reportSessions() async {
-        let peers = interface?.device.snapshot().peers ?? []
+    private func reportSessions(_ peers: [UAPIPeerSnapshot]) async {
         var live: Set<String> = []
         for peer in peers where Self.isLive(peer) {
             let key = peer.publicKey.base64
