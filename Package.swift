@@ -89,7 +89,7 @@ let package = Package(
         .target(
             name: "HorizonNode",
             dependencies: [
-                "HorizonCore", "HorizonCrypto", "HorizonProtocol", "HorizonDevice", "HorizonBrokerClient", "HorizonNAT", "HorizonUDP",
+                "HorizonCore", "HorizonCrypto", "HorizonProtocol", "HorizonDevice", "HorizonBrokerClient", "HorizonNAT", "HorizonUDP", "HorizonLAN",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

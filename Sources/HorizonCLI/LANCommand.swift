@@ -6,13 +6,56 @@ import HorizonNode
 struct LANCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lan",
-        abstract: "Show this node's virtual networks and the services their members announce.",
+        abstract: "Join and leave virtual networks; show them and the services their members announce.",
         discussion: """
-            An admin adds nodes to a network (horizon-broker networks add-member NETWORK NODE); each \
-            member gets an address and a stable MAC in it.
+            A device joins a network itself (horizon lan join NETWORK); an admin adds servers (and any \
+            device) with horizon-broker networks add-member NETWORK NODE. Each member gets an address \
+            and a stable MAC in the network; an L2 (LAN) network gets a TAP interface on the node, \
+            so broadcast, multicast and ARP reach every other member as on one Ethernet switch.
             """,
-        subcommands: [LANListCommand.self, LANServicesCommand.self, LANAnnounceCommand.self]
+        subcommands: [LANJoinCommand.self, LANLeaveCommand.self, LANListCommand.self, LANServicesCommand.self, LANAnnounceCommand.self]
     )
+}
+
+struct LANJoinCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "join", abstract: "Make this device a member of a network (an L2 one gets a TAP interface).")
+
+    @Argument(help: "The network's name or id.")
+    var network: String
+
+    @Option(help: ArgumentHelp("The TAP interface's name (default: hz and the network's name, when it fits).", valueName: "name"))
+    var interface: String?
+
+    @OptionGroup var daemon: DaemonSocket
+    @OptionGroup var output: OutputFormat
+
+    func run() async throws {
+        let response = try await daemon.send(.POST, LocalAPIPath.lanJoin, body: LANJoinRequest(network: network, interface: interface))
+        if output.json { return Console.write(String(decoding: response.body, as: UTF8.self)) }
+        let joined = try response.decode(LANJoinResult.self)
+        var line = "joined \(network): \(joined.addresses.joined(separator: ", ")), MAC \(joined.mac)"
+        if let tap = joined.interface { line += ", interface \(tap)" }
+        Console.write(line)
+        if let problem = joined.problem { Console.write("warning: no TAP yet: \(problem)") }
+    }
+}
+
+struct LANLeaveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "leave", abstract: "Take this device out of a network (its TAP goes, its announcements there too).")
+
+    @Argument(help: "The network's name or id.")
+    var network: String
+
+    @OptionGroup var daemon: DaemonSocket
+    @OptionGroup var output: OutputFormat
+
+    func run() async throws {
+        let response = try await daemon.send(.POST, LocalAPIPath.lanLeave, body: LANLeaveRequest(network: network))
+        if output.json { return Console.write(String(decoding: response.body, as: UTF8.self)) }
+        Console.write("left \(network)")
+    }
 }
 
 struct LANListCommand: AsyncParsableCommand {

@@ -49,9 +49,11 @@ enum StatusView {
             lines.append("interface:   \(interface.name), UDP port \(interface.listenPort)")
             lines.append("traffic:     rx \(Format.bytes(interface.rxBytes)) (\(Format.rate(interface.rxRate))), "
                 + "tx \(Format.bytes(interface.txBytes)) (\(Format.rate(interface.txRate)))")
+            if !interface.lans.isEmpty { lines.append("LANs:        \(interface.lans.joined(separator: ", "))") }
+            if let problem = interface.lastError { lines.append("problem:     \(problem)") }
         }
         if let peers = status.peers {
-            lines.append("clients:     \(peers.count)")
+            lines.append("peers:       \(peers.count)")
             for peer in peers {
                 lines.append("  \(peer.name ?? peer.publicKey)  \(peer.endpoint ?? "-")  handshake \(Format.age(peer.handshakeAge))  "
                     + "rx \(Format.bytes(peer.rxBytes)) tx \(Format.bytes(peer.txBytes))")

@@ -8,30 +8,19 @@
 # restarted (the client's session comes back by itself); the broker stops (clients keep
 # reaching upstream); disconnect restores the client's routes and rules exactly.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/node_lib.sh"
 
-broker_url=http://10.77.0.1:8080
 upstream_ip=198.51.100.2 server_uplink_ip=198.51.100.1
 sif=hzs$$ c1if=hzc$$ c2if=hzd$$   # interface names are global for the UAPI sockets
 _cleanup_uapi() { rm -f /var/run/wireguard/{$sif,$c1if,$c2if}.sock; }
 trap '_cleanup_uapi; _cleanup' EXIT
 
-make_netns sw hznode-sw
+underlay hznode
 make_netns brk hznode-brk
 make_netns srv hznode-srv
 make_netns up hznode-up
 make_netns c1 hznode-c1
 make_netns c2 hznode-c2
-
-# One underlay segment: a bridge in the switch namespace, one veth per node.
-ip -n "$sw" link add br0 type bridge
-ip -n "$sw" link set br0 up
-attach() {  # attach NS ADDRESS
-  local ns=$1 addr=$2 port="p$RANDOM"
-  ip link add u0 netns "$ns" type veth peer name "$port" netns "$sw"
-  ip -n "$sw" link set "$port" master br0 up
-  ip -n "$ns" addr add "$addr" dev u0
-  ip -n "$ns" link set u0 up
-}
 attach "$brk" 10.77.0.1/24
 attach "$srv" 10.77.0.2/24
 attach "$c1" 10.77.0.11/24
@@ -46,28 +35,8 @@ ip -n "$c1" route add default via 10.77.0.254
 ip -n "$c2" route add default via 10.77.0.254
 
 note "broker"
-export HORIZON_DATA_DIR=$TEST_TMP/broker HORIZON_ADMIN_PASSWORD=gateway-test-admin HORIZON_SERVER_OFFLINE_AFTER=6
-start_bg "$TEST_TMP/broker.log" ip netns exec "$brk" "$BIN/horizon-broker" serve --hostname 10.77.0.1 --port 8080
-broker_pid=$LAST_PID
-wait_until 60 ip netns exec "$c1" curl -fsS $broker_url/health || { cat "$TEST_TMP/broker.log"; fail "broker not up"; }
-server_key=$("$BIN/horizon-broker" enroll-key create --for server | sed -n 's/^Key (shown once): //p')
-device_key=$("$BIN/horizon-broker" enroll-key create --for device --user admin --reusable | sed -n 's/^Key (shown once): //p')
-[ -n "$server_key" ] && [ -n "$device_key" ] || fail "no enrollment keys"
-admin_token=$(ip netns exec "$c1" curl -fsS -H 'content-type: application/json' \
-  -d "{\"username\":\"admin\",\"password\":\"$HORIZON_ADMIN_PASSWORD\"}" $broker_url/api/v1/auth/login |
-  python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-
-# node NS NAME IFACE: runs a daemon for a node; its CLI is then `hz NAME ...`.
-node() {
-  local ns=$1 name=$2 iface=$3
-  start_bg "$TEST_TMP/$name.log" ip netns exec "$ns" "$BIN/horizon" daemon \
-    --state-dir "$TEST_TMP/$name" --socket "$TEST_TMP/$name.sock" --interface "$iface"
-  printf -v "pid_$name" '%s' "$LAST_PID"
-  wait_until 20 test -S "$TEST_TMP/$name.sock" || fail "$name daemon did not start: $(cat "$TEST_TMP/$name.log")"
-}
-hz() { local name=$1; shift; local ns_var="ns_$name"; ip netns exec "${!ns_var}" "$BIN/horizon" "$@" --socket "$TEST_TMP/$name.sock"; }
-ns_gw=$srv ns_c1=$c1 ns_c2=$c2
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+export HORIZON_SERVER_OFFLINE_AFTER=6
+start_broker "$brk" 10.77.0.1
 
 note "server registers and waits for approval"
 node "$srv" gw "$sif"
@@ -134,6 +103,11 @@ out=$(hz c1 lan announce minecraft 25565) || fail "announce: $out"
 hz c2 lan services | grep -Eq "^lan1 +minecraft +laptop1:25565 +10\.88\.0\.[0-9]+:25565 +tcp$" || fail "services: $(hz c2 lan services 2>&1)"
 out=$(hz c1 lan announce game 70000 2>&1) && fail "announced port 70000"
 echo "$out" | grep -q "not a port" || fail "bad port said: $out"
+# The L2 network's TAP came up on the connected client's interface, and goes when it leaves.
+wait_until 10 ip -n "$c1" link show hzlan1 || fail "no TAP for lan1: $(hz c1 status --json)"
+hz c1 lan leave lan1 | grep -q "^left lan1" || fail "lan leave"
+ip -n "$c1" link show hzlan1 2>/dev/null && fail "TAP left behind after lan leave"
+ip netns exec "$c1" ping -c 1 -W 2 $upstream_ip >/dev/null || fail "c1 lost upstream when it left lan1"
 
 note "revoking client 2 stops its traffic within seconds; client 1 goes on"
 ip netns exec "$c2" ping -c 1 -W 2 $upstream_ip >/dev/null || fail "c2 cannot reach upstream"

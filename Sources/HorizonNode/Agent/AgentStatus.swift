@@ -59,6 +59,10 @@ public struct InterfaceStatus: Codable, Equatable, Sendable {
     /// Bytes per second over the last few seconds.
     public var rxRate: Double
     public var txRate: Double
+    /// The TAPs of the node's L2 networks on this interface.
+    public var lans: [String]
+    /// What the last change of its peers, routes or TAPs could not do.
+    public var lastError: String?
 }
 
 public struct PeerStatus: Codable, Equatable, Sendable {

@@ -38,6 +38,81 @@ extension NodeAgent {
             throw RoleError(Self.explain(error, doing: "announce \(request.name)"))
         }
     }
+
+    /// Makes this device a member of a network at the broker; the netmap then brings its TAP
+    /// (for an L2 network) and its members up on the node's interface.
+    func joinLAN(_ request: LANJoinRequest) async throws(RoleError) -> LANJoinResult {
+        let (client, link) = try lanClient()
+        if let name = request.interface {
+            do throws(TunnelError) { _ = try InterfaceName(name) } catch { throw RoleError(error.description) }
+        }
+        let member: Components.Schemas.NetworkMember
+        do throws(BrokerFailure) { member = try await link.joinNetwork(request.network) } catch {
+            throw RoleError(Self.explain(error, doing: "join \(request.network)"))
+        }
+        let saved: [String: String]? = try? stateDirectory.load(.lanInterfaces)
+        var names = saved ?? [:]
+        if let name = request.interface, names[member.networkId] != name {
+            names[member.networkId] = name
+            do { try stateDirectory.save(names, as: .lanInterfaces) } catch { throw RoleError(error.description) }
+        }
+        await client.refreshNetmap()
+        let joined = await client.lanInterface(of: member.networkId)
+        return LANJoinResult(
+            networkID: member.networkId, addresses: [member.ipv4Address, member.ipv6Address], mac: member.mac,
+            interface: joined.name, problem: joined.problem)
+    }
+
+    func leaveLAN(_ request: LANLeaveRequest) async throws(RoleError) -> LANLeaveResult {
+        let (client, link) = try lanClient()
+        do throws(BrokerFailure) { try await link.leaveNetwork(request.network) } catch {
+            throw RoleError(Self.explain(error, doing: "leave \(request.network)"))
+        }
+        await client.refreshNetmap()
+        return LANLeaveResult(network: request.network)
+    }
+
+    private func lanClient() throws(RoleError) -> (ClientRunner, BrokerLink) {
+        guard let membership = try membership() else {
+            throw RoleError("this node is not enrolled — run horizon login first")
+        }
+        guard membership.role == .client else {
+            throw RoleError("a server joins networks when an admin adds it: horizon-broker networks add-member NETWORK \(membership.name)")
+        }
+        return (try client(), BrokerLink(url: membership.broker, credential: membership.credential))
+    }
+}
+
+/// `POST /v1/lan/join`: the network (id or name) and, optionally, the TAP's name.
+public struct LANJoinRequest: Codable, Sendable {
+    public var network: String
+    public var interface: String?
+
+    public init(network: String, interface: String?) {
+        self.network = network
+        self.interface = interface
+    }
+}
+
+public struct LANJoinResult: Codable, Sendable {
+    public var networkID: String
+    public var addresses: [String]
+    public var mac: String
+    /// The network's TAP on this node (L2 networks).
+    public var interface: String?
+    /// Why the TAP is not up, when it is not.
+    public var problem: String?
+}
+
+/// `POST /v1/lan/leave`.
+public struct LANLeaveRequest: Codable, Sendable {
+    public var network: String
+
+    public init(network: String) { self.network = network }
+}
+
+public struct LANLeaveResult: Codable, Sendable {
+    public var network: String
 }
 
 /// `POST /v1/lan/announce`.

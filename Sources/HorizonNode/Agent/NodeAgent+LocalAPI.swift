@@ -12,6 +12,8 @@ public enum LocalAPIPath {
     public static let logout = "/v1/logout"
     public static let lan = "/v1/lan"
     public static let lanAnnounce = "/v1/lan/announce"
+    public static let lanJoin = "/v1/lan/join"
+    public static let lanLeave = "/v1/lan/leave"
 }
 
 extension NodeAgent {
@@ -37,12 +39,16 @@ extension NodeAgent {
                 return .json(try await lanNetworks())
             case ("POST", LocalAPIPath.lanAnnounce):
                 return .json(try await announce(try Self.decode(request)))
+            case ("POST", LocalAPIPath.lanJoin):
+                return .json(try await joinLAN(try Self.decode(request)))
+            case ("POST", LocalAPIPath.lanLeave):
+                return .json(try await leaveLAN(try Self.decode(request)))
             case ("POST", LocalAPIPath.logout):
                 return .json(LogoutResult(previousRole: await logout()))
             default:
                 let known = [LocalAPIPath.status, LocalAPIPath.serverUp, LocalAPIPath.login, LocalAPIPath.servers,
                              LocalAPIPath.connect, LocalAPIPath.disconnect, LocalAPIPath.logout,
-                             LocalAPIPath.lan, LocalAPIPath.lanAnnounce]
+                             LocalAPIPath.lan, LocalAPIPath.lanAnnounce, LocalAPIPath.lanJoin, LocalAPIPath.lanLeave]
                 if known.contains(request.path) {
                     return .error(405, "\(request.method) is not allowed on \(request.path)")
                 }

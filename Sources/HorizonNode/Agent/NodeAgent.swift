@@ -170,7 +170,7 @@ public actor NodeAgent {
         return had
     }
 
-    private func client() throws(RoleError) -> ClientRunner {
+    func client() throws(RoleError) -> ClientRunner {
         guard case .client(let client)? = role else {
             throw RoleError("this node is not logged in as a client — run horizon login --broker URL first")
         }

@@ -110,6 +110,20 @@ public struct BrokerLink: Sendable {
         }
     }
 
+    /// Makes this device a member of `network` (an id or a name); also when it is one already.
+    public func joinNetwork(_ network: String) async throws(BrokerFailure) -> Components.Schemas.NetworkMember {
+        let output = try await call { try await $0.joinNetwork(path: .init(networkId: network)) }
+        switch output {
+        case .created(let joined): return try await call { _ in try joined.body.json }
+        case .ok(let already): return try await call { _ in try already.body.json }
+        default: throw .unexpected("join answered \(output)")
+        }
+    }
+
+    public func leaveNetwork(_ network: String) async throws(BrokerFailure) {
+        _ = try await call { try await $0.leaveNetwork(path: .init(networkId: network)).noContent }
+    }
+
     /// Approved, online servers (as a device sees them).
     public func servers() async throws(BrokerFailure) -> [BrokerServer] {
         try await call { try await $0.listServers().ok.body.json }

@@ -5,9 +5,10 @@ import HorizonDevice
 import HorizonUDP
 
 /// The client role: follows the netmap (so server lists and a reconnect work from the last
-/// map while the broker is away), and when connected runs one WireGuard interface to the
-/// chosen gateway — a full tunnel (default routes through the server, its own endpoint kept
-/// outside by fwmark policy routing) or a split one (`routes`). The peer is the server alone.
+/// map while the broker is away) and runs the node's one WireGuard interface while there is
+/// something to carry: the chosen gateway when connected — a full tunnel (default routes
+/// through the server, its own endpoint kept outside by fwmark policy routing) or a split one
+/// (`routes`) — and the members of the device's networks, with a TAP per L2 network.
 actor ClientRunner {
     static let keepalive: UInt16 = 25
     static let handshakeTimeout: Duration = .seconds(15)
@@ -16,7 +17,10 @@ actor ClientRunner {
     private var netmap: Netmap?
     private var broker: BrokerStatus
     private var nodeStatus = "unknown"
-    private var connection: (choice: ConnectionChoice, server: ServerCandidate, interface: NodeInterface)?
+    /// The gateway, while connected.
+    private var connection: (choice: ConnectionChoice, server: ServerCandidate)?
+    private var interface: NodeInterface?
+    private var lastMeshError: String?
     private var rtt: Double?
     private var follower: Task<Void, Never>?
 
@@ -27,7 +31,9 @@ actor ClientRunner {
         if let netmap { nodeStatus = netmap._self.status.rawValue }
     }
 
+    /// Brings up the interface for the saved map's networks, then follows the broker.
     func start() {
+        _ = rebuildInterface()
         let link = setup.link
         let state = setup.state
         follower = Task {
@@ -39,7 +45,8 @@ actor ClientRunner {
     /// the next start reconnects.
     func stop() {
         follower?.cancel()
-        _ = tearDown()
+        connection = nil
+        _ = tearDownInterface()
     }
 
     // MARK: servers and connecting
@@ -67,7 +74,6 @@ actor ClientRunner {
             server.rttMilliseconds = await LatencyProbe.once(endpoint)
         }
         let choice = ConnectionChoice(serverID: server.id, routes: routes.map(\.description))
-        _ = tearDown()
         try bringUp(choice, server: server)
         do throws(RoleError) {
             try await waitForHandshake(with: server)
@@ -88,17 +94,13 @@ actor ClientRunner {
         try bringUp(choice, server: server)
     }
 
-    /// Tears the interface down and restores the routes; returns what could not be undone,
-    /// nil when there was no connection.
+    /// Ends the connection: the gateway's routes and rules go (with the interface, unless the
+    /// device's networks keep one). Returns what could not be undone, nil when not connected.
     func disconnect() -> [String]? {
         setup.state.remove(.connection)
-        return tearDown()
-    }
-
-    private func tearDown() -> [String]? {
-        guard let current = connection else { return nil }
+        guard connection != nil else { return nil }
         connection = nil
-        return current.interface.stop().map(\.description)
+        return rebuildInterface()
     }
 
     func status(into status: inout AgentStatus) {
@@ -106,34 +108,98 @@ actor ClientRunner {
         status.node = NodeInfo(
             id: setup.membership.nodeID, name: setup.membership.name, status: nodeStatus,
             addresses: netmap?._self.addresses ?? setup.membership.addresses)
-        guard let connection else { return }
-        status.interface = connection.interface.status()
+        guard let interface else { return }
+        status.interface = interface.status(lastError: lastMeshError)
         status.connection = connectionStatus()
+        let names = Dictionary((netmap?.peers ?? []).map { ($0.publicKey, $0.name) }, uniquingKeysWith: { a, _ in a })
+        status.peers = interface.device.snapshot().peers.map { PeerStatus($0, name: names[$0.publicKey.base64]) }
     }
 
+    /// The TAP of network `id` on this node, or why there is none.
+    func lanInterface(of id: String) -> (name: String?, problem: String?) {
+        if let attached = interface?.lans.attached.values.first(where: { $0.networkID == id }) { return (attached.interfaceName, nil) }
+        guard let network = netmap?.networks?.first(where: { $0.id == id }) else {
+            return (nil, "the netmap does not list the network yet (broker unreachable?)")
+        }
+        guard network.mode == .l2 else { return (nil, nil) }
+        return (nil, lastMeshError ?? "the TAP is not up")
+    }
+
+    // MARK: the interface
+
     private func bringUp(_ choice: ConnectionChoice, server: ServerCandidate) throws(RoleError) {
-        guard let key = PublicKey(base64: server.publicKey), let endpointText = server.endpoints.first else {
+        guard PublicKey(base64: server.publicKey) != nil, let endpointText = server.endpoints.first else {
             throw RoleError("the broker's entry for \(server.name) has no usable key or endpoint")
         }
-        let endpoint: Endpoint
-        do { endpoint = try Endpoint.parse(endpointText) } catch {
+        guard (try? Endpoint.parse(endpointText)) != nil else {
             throw RoleError("\(server.name)'s endpoint '\(endpointText)' is not HOST:PORT")
         }
-        let serverAddresses = RoleSetup.hostPrefixes(serverPeer(server.id)?.addresses ?? [])
-        let routes = choice.routes.compactMap(IPPrefix.init)
-        var peer = WireGuardConfig.Peer(publicKey: key)
-        peer.endpoint = endpoint
-        peer.persistentKeepalive = Self.keepalive
-        peer.allowedIPs = routes.isEmpty ? [IPPrefix("0.0.0.0/0")!, IPPrefix("::/0")!] : routes + serverAddresses
-        var config = WireGuardConfig(peers: [peer])
+        let previous = connection
+        connection = (choice, server)
+        let failures = rebuildInterface()
+        guard interface != nil else {
+            connection = previous
+            _ = rebuildInterface()
+            throw RoleError(failures.last ?? "cannot bring up \(setup.interfaceName)")
+        }
+    }
+
+    /// Replaces the interface with one made for the current connection and netmap (a full
+    /// tunnel's policy routing is set up when an interface is created, so a connection that
+    /// comes or goes makes a new one); none when there is nothing to carry. Returns what
+    /// failed, why a new interface could not be made last.
+    private func rebuildInterface() -> [String] {
+        var failures = tearDownInterface() ?? []
+        guard connection != nil || MeshPlan.isMember(netmap) else { return failures }
+        var config = WireGuardConfig(peers: gatewayPeer().map { [$0.configPeer] } ?? [])
         config.interface.privateKey = setup.nodeKey
         config.interface.addresses = RoleSetup.hostPrefixes(netmap?._self.addresses ?? setup.membership.addresses)
-        do {
-            let interface = try NodeInterface(config: config, name: setup.interfaceName, uapiDirectory: setup.uapiDirectory, routesPeers: false)
-            connection = (choice, server, interface)
+        do throws(TunnelError) {
+            interface = try NodeInterface(config: config, name: setup.interfaceName, uapiDirectory: setup.uapiDirectory)
         } catch {
-            throw RoleError(error.description)
+            return failures + [error.description]
         }
+        syncMesh()
+        if let lastMeshError { failures.append(lastMeshError) }
+        return failures
+    }
+
+    /// The gateway as a WireGuard peer: everything (full tunnel) or the chosen routes and the
+    /// server's own addresses (split).
+    private func gatewayPeer() -> DesiredPeer? {
+        guard let (choice, server) = connection, let key = PublicKey(base64: server.publicKey),
+              let endpoint = server.endpoints.first.flatMap({ try? Endpoint.parse($0) }) else { return nil }
+        let routes = choice.routes.compactMap(IPPrefix.init)
+        let allowed = routes.isEmpty
+            ? [IPPrefix("0.0.0.0/0")!, IPPrefix("::/0")!] : routes + RoleSetup.hostPrefixes(serverPeer(server.id)?.addresses ?? [])
+        return DesiredPeer(publicKey: key, endpoint: endpoint, allowedIPs: allowed, persistentKeepalive: Self.keepalive)
+    }
+
+    /// Puts the netmap's network members on the interface beside the gateway, and the TAPs of
+    /// the L2 networks; a map without networks takes the interface down unless connected.
+    private func syncMesh() {
+        guard connection != nil || MeshPlan.isMember(netmap) else {
+            _ = tearDownInterface()
+            return
+        }
+        guard let interface else {
+            _ = rebuildInterface()
+            return
+        }
+        let mesh = netmap.map(MeshPlan.peers) ?? []
+        let own = gatewayPeer().map { [$0] } ?? []
+        let networks = MeshPlan.isMember(netmap) ? netmap?.networks ?? [] : []
+        let failures = [
+            interface.sync(MeshPlan.merge(own, mesh), routing: MeshPlan.routes(mesh), addresses: netmap.map(MeshPlan.addresses) ?? []),
+            interface.syncLANs(networks, names: setup.lanInterfaceNames),
+        ].compactMap { $0 }
+        lastMeshError = failures.isEmpty ? nil : failures.joined(separator: "; ")
+    }
+
+    private func tearDownInterface() -> [String]? {
+        guard let current = interface else { return nil }
+        interface = nil
+        return current.stop().map(\.description)
     }
 
     /// Sends a datagram into the tunnel every half second (any packet for the server makes
@@ -142,8 +208,8 @@ actor ClientRunner {
         let target = serverPeer(server.id)?.addresses.first.flatMap(IPAddress.init)
         let deadline = ContinuousClock.now + Self.handshakeTimeout
         while ContinuousClock.now < deadline {
-            guard let interface = connection?.interface else { throw RoleError("the connection was closed while connecting") }
-            if interface.device.snapshot().peers.first?.lastHandshake != nil { return }
+            guard let interface, connection != nil else { throw RoleError("the connection was closed while connecting") }
+            if gatewaySnapshot(on: interface)?.lastHandshake != nil { return }
             if let target { TunnelWake.poke(target) }
             try? await Task.sleep(for: .milliseconds(500))
         }
@@ -153,24 +219,29 @@ actor ClientRunner {
             """)
     }
 
+    private func gatewaySnapshot(on interface: NodeInterface) -> UAPIPeerSnapshot? {
+        guard let key = connection.flatMap({ PublicKey(base64: $0.server.publicKey) }) else { return nil }
+        return interface.device.snapshot().peers.first { $0.publicKey == key }
+    }
+
     private func serverPeer(_ id: String) -> NetmapPeer? { netmap?.peers.first { $0.id == id } }
 
     private func connectionStatus() -> ConnectionStatus? {
-        guard let connection else { return nil }
-        let interface = connection.interface.status()
-        let peer = connection.interface.device.snapshot().peers.first
+        guard let connection, let interface else { return nil }
+        let totals = interface.status()
+        let peer = gatewaySnapshot(on: interface)
         return ConnectionStatus(
             serverID: connection.server.id, serverName: connection.server.name,
             endpoint: peer?.endpoint?.description ?? connection.server.endpoints.first, path: "direct",
             routes: connection.choice.routes, handshakeAge: peer?.handshakeAge,
-            rttMilliseconds: rtt, rxBytes: interface.rxBytes, txBytes: interface.txBytes,
-            rxRate: interface.rxRate, txRate: interface.txRate)
+            rttMilliseconds: rtt, rxBytes: peer?.rxBytes ?? 0, txBytes: peer?.txBytes ?? 0,
+            rxRate: totals.rxRate, txRate: totals.txRate)
     }
 
     // MARK: broker
 
     /// One short fetch, so lists are current when the broker is there; the saved map otherwise.
-    private func refreshNetmap() async {
+    func refreshNetmap() async {
         do throws(BrokerFailure) {
             if let map = try await NetmapFollower(link: setup.link, state: setup.state).fetch() { handle(.map(map)) }
             handle(.reachable(true, nil))
@@ -184,13 +255,16 @@ actor ClientRunner {
         case .map(let map):
             netmap = map
             nodeStatus = map._self.status.rawValue
+            syncMesh()
         case .reachable(let reachable, let failure):
             broker.reachable = reachable
             if reachable { broker.lastContact = Date() }
             broker.lastError = failure?.description
             if failure?.code == "node_revoked" {
                 nodeStatus = "revoked"
-                _ = disconnect()
+                connection = nil
+                setup.state.remove(.connection)
+                _ = tearDownInterface()
             }
         }
     }

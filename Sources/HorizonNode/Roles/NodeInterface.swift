@@ -6,44 +6,40 @@ import HorizonDevice
 /// peers kept equal to what the netmap allows, and traffic rates for `horizon status`.
 final class NodeInterface: @unchecked Sendable {
     let tunnel: Tunnel
-    /// Whether each peer's allowed IPs get a route to the interface (a server reaching its
-    /// clients' overlay addresses); the client's routes come with the tunnel's plan.
-    private let routesPeers: Bool
-    private var peerRoutes: Set<IPPrefix> = []
+    /// The TAPs of the node's L2 networks on this device.
+    let lans = LANAttachments()
+    private var peerRoutes = InterfacePrefixes(.route)
+    /// The node's addresses in its L3 networks, beside the tunnel's own.
+    private var networkAddresses = InterfacePrefixes(.address)
     private var lastSample: (time: ContinuousClock.Instant, rx: UInt64, tx: UInt64)?
     private var rates: (rx: Double, tx: Double) = (0, 0)
 
-    init(config: WireGuardConfig, name: InterfaceName, uapiDirectory: String?, routesPeers: Bool) throws(TunnelError) {
+    init(config: WireGuardConfig, name: InterfaceName, uapiDirectory: String?) throws(TunnelError) {
         tunnel = try Tunnel(config: config, interfaceName: name, uapiDirectory: uapiDirectory)
-        self.routesPeers = routesPeers
     }
 
     var device: Device { tunnel.device }
 
-    /// Makes the device's peers `desired`; returns what failed, if anything.
-    func sync(_ desired: [DesiredPeer]) -> String? {
+    /// Makes the device's peers `desired` and gives exactly the `routed` prefixes a route to
+    /// the interface (a server's clients, a node's network members; a client's gateway routes
+    /// come with the tunnel's plan instead), and the interface the node's `addresses` in its
+    /// L3 networks. Returns what failed, if anything.
+    func sync(_ desired: [DesiredPeer], routing routed: [IPPrefix], addresses: [IPPrefix] = []) -> String? {
         let operations = PeerSync.operations(from: device.snapshot().peers, to: desired)
         if !operations.isEmpty, let error = device.apply(operations) { return error.message }
-        guard routesPeers else { return nil }
-        let wanted = Set(desired.flatMap(\.allowedIPs).map(\.masked))
-        var failures: [String] = []
-        for prefix in wanted.subtracting(peerRoutes) {
-            do throws(TunnelError) {
-                _ = try SystemTool.ip(["route", "replace", prefix.description, "dev", tunnel.interfaceName.description])
-                peerRoutes.insert(prefix)
-            } catch {
-                failures.append(error.description)
-            }
-        }
-        for prefix in peerRoutes.subtracting(wanted) {
-            _ = try? SystemTool.ip(["route", "del", prefix.description, "dev", tunnel.interfaceName.description])
-            peerRoutes.remove(prefix)
-        }
+        let name = tunnel.interfaceName.description
+        let failures = networkAddresses.sync(addresses, interface: name) + peerRoutes.sync(routed, interface: name)
+        return failures.isEmpty ? nil : failures.joined(separator: "; ")
+    }
+
+    /// Makes the TAPs match the node's L2 networks in `networks`; returns what failed.
+    func syncLANs(_ networks: [NetmapNetwork], names: [String: String]) -> String? {
+        let failures = lans.sync(networks, names: names, on: device)
         return failures.isEmpty ? nil : failures.joined(separator: "; ")
     }
 
     /// The interface's totals and rates since the previous call.
-    func status(now: ContinuousClock.Instant = .now) -> InterfaceStatus {
+    func status(lastError: String? = nil, now: ContinuousClock.Instant = .now) -> InterfaceStatus {
         let snapshot = device.snapshot()
         let rx = snapshot.peers.reduce(0) { $0 &+ $1.rxBytes }
         let tx = snapshot.peers.reduce(0) { $0 &+ $1.txBytes }
@@ -58,7 +54,7 @@ final class NodeInterface: @unchecked Sendable {
         }
         return InterfaceStatus(
             name: tunnel.interfaceName.description, listenPort: snapshot.listenPort, rxBytes: rx, txBytes: tx,
-            rxRate: rates.rx, txRate: rates.tx)
+            rxRate: rates.rx, txRate: rates.tx, lans: lans.attached.values.map(\.interfaceName).sorted(), lastError: lastError)
     }
 
     /// Waits (on a thread of its own: the device's wait blocks) until the device closes.

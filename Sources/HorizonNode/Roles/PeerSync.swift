@@ -16,6 +16,17 @@ public struct DesiredPeer: Equatable, Sendable {
     }
 }
 
+extension DesiredPeer {
+    /// The peer as a configuration entry, for a device created with it.
+    var configPeer: WireGuardConfig.Peer {
+        var peer = WireGuardConfig.Peer(publicKey: publicKey)
+        peer.endpoint = endpoint
+        peer.allowedIPs = allowedIPs
+        peer.persistentKeepalive = persistentKeepalive
+        return peer
+    }
+}
+
 /// The UAPI operations that turn a device's peers into the desired ones, touching only what
 /// differs: peers that stay keep their sessions (and counters), which a full replace would drop.
 public enum PeerSync {

@@ -59,7 +59,7 @@ actor ServerRunner {
             id: setup.membership.nodeID, name: setup.membership.name, status: nodeStatus,
             addresses: netmap?._self.addresses ?? [])
         guard let interface else { return }
-        status.interface = interface.status()
+        status.interface = interface.status(lastError: lastDataPlaneError)
         let names = Dictionary((netmap?.peers ?? []).map { ($0.publicKey, $0.name) }, uniquingKeysWith: { a, _ in a })
         status.peers = interface.device.snapshot().peers.map { PeerStatus($0, name: names[$0.publicKey.base64]) }
     }
@@ -73,7 +73,7 @@ actor ServerRunner {
         config.interface.privateKey = setup.nodeKey
         config.interface.listenPort = settings.listenPort
         config.interface.addresses = RoleSetup.hostPrefixes(netmap?._self.addresses ?? setup.membership.addresses)
-        let fresh = try NodeInterface(config: config, name: setup.interfaceName, uapiDirectory: setup.uapiDirectory, routesPeers: true)
+        let fresh = try NodeInterface(config: config, name: setup.interfaceName, uapiDirectory: setup.uapiDirectory)
         do throws(TunnelError) {
             for change in GatewayForwardingPlan(tunnel: setup.interfaceName, uplink: uplink).changes { try fresh.tunnel.apply(change) }
         } catch {
@@ -82,7 +82,7 @@ actor ServerRunner {
         }
         Self.answerSTUN(on: fresh.device)
         interface = fresh
-        if let netmap { lastDataPlaneError = fresh.sync(Self.desiredPeers(netmap)) }
+        if let netmap { apply(netmap, to: fresh) }
     }
 
     /// Answers STUN Binding requests on the WireGuard port: clients measure their latency to
@@ -119,7 +119,7 @@ actor ServerRunner {
         case .map(let map):
             netmap = map
             nodeStatus = map._self.status.rawValue
-            if let interface { lastDataPlaneError = interface.sync(Self.desiredPeers(map)) }
+            if let interface { apply(map, to: interface) }
         case .reachable(let reachable, let failure):
             note(reachable: reachable, failure)
         }
@@ -132,8 +132,20 @@ actor ServerRunner {
         if failure?.code == "node_revoked" {
             nodeStatus = "revoked"
             // A revoked gateway must stop serving: its clients may no longer trust it.
-            _ = interface?.sync([])
+            _ = interface?.sync([], routing: [])
+            _ = interface?.syncLANs([], names: [:])
         }
+    }
+
+    /// The netmap's clients and network members as peers (each routed here), and the TAPs
+    /// of the server's L2 networks.
+    private func apply(_ map: Netmap, to interface: NodeInterface) {
+        let desired = MeshPlan.merge(Self.desiredPeers(map), MeshPlan.peers(in: map))
+        let failures = [
+            interface.sync(desired, routing: desired.flatMap(\.allowedIPs), addresses: MeshPlan.addresses(in: map)),
+            interface.syncLANs(map._self.status == .approved ? map.networks ?? [] : [], names: setup.lanInterfaceNames),
+        ].compactMap { $0 }
+        lastDataPlaneError = failures.isEmpty ? nil : failures.joined(separator: "; ")
     }
 
     /// Clients the netmap allows: every device peer, with its overlay addresses.

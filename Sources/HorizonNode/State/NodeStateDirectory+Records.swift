@@ -2,13 +2,16 @@ import Foundation
 
 /// JSON records beside the node key: who the node is at the broker (`membership.json`, which
 /// holds the node credential and so is written 0600 like the key), the client's chosen
-/// connection (`connection.json`) and the last netmap (`netmap.json`), which lets a node run
-/// on when the broker is unreachable, also across a daemon restart.
+/// connection (`connection.json`), the last netmap (`netmap.json`), which lets a node run
+/// on when the broker is unreachable, also across a daemon restart, and the TAP names chosen
+/// for its L2 networks (`lan-interfaces.json`).
 extension NodeStateDirectory {
     public enum Record: String, Sendable {
         case membership = "membership.json"
         case connection = "connection.json"
         case netmap = "netmap.json"
+        /// TAP names chosen with `horizon lan join --interface`, by network id.
+        case lanInterfaces = "lan-interfaces.json"
     }
 
     public func recordPath(_ record: Record) -> String {

@@ -1,0 +1,63 @@
+import HorizonCore
+
+/// The node's side of the networks it shares with other nodes: those members as WireGuard
+/// peers. Both roles put them on their one device beside their own peers (a server's clients,
+/// a client's gateway) — two devices with one key would fight over the peers' endpoints.
+enum MeshPlan {
+    static let keepalive: UInt16 = 25
+
+    /// Whether the node needs an interface for its networks alone: it is an approved member
+    /// of any network (an L2 one gets its TAP before anyone else joins).
+    static func isMember(_ map: Netmap?) -> Bool {
+        guard let map, map._self.status == .approved else { return false }
+        return !(map.networks ?? []).isEmpty
+    }
+
+    /// The other members of this node's networks. A member with an announced endpoint (a
+    /// server) is dialled and kept alive; the others dial in, or get a path from NAT traversal.
+    static func peers(in map: Netmap) -> [DesiredPeer] {
+        guard map._self.status == .approved else { return [] }
+        let members = Set((map.networks ?? []).flatMap { $0.members.map(\.id) })
+        return map.peers.compactMap { peer in
+            guard members.contains(peer.id), let key = PublicKey(base64: peer.publicKey) else { return nil }
+            let endpoint = peer.endpoints.lazy.compactMap { try? Endpoint.parse($0) }.first
+            return DesiredPeer(
+                publicKey: key, endpoint: endpoint, allowedIPs: peer.allowedIPs.compactMap(IPPrefix.init),
+                persistentKeepalive: endpoint == nil ? nil : keepalive)
+        }
+    }
+
+    /// `own` (the role's peers) with `mesh` added: a node in both keeps its role entry's
+    /// endpoint and keepalive and gets both sets of allowed IPs.
+    static func merge(_ own: [DesiredPeer], _ mesh: [DesiredPeer]) -> [DesiredPeer] {
+        var merged = own
+        var index = Dictionary(own.enumerated().map { ($1.publicKey, $0) }, uniquingKeysWith: { first, _ in first })
+        for peer in mesh {
+            if let at = index[peer.publicKey] {
+                let known = Set(merged[at].allowedIPs.map(\.masked))
+                merged[at].allowedIPs += peer.allowedIPs.filter { !known.contains($0.masked) }
+                merged[at].endpoint = merged[at].endpoint ?? peer.endpoint
+                merged[at].persistentKeepalive = merged[at].persistentKeepalive ?? peer.persistentKeepalive
+            } else {
+                index[peer.publicKey] = merged.count
+                merged.append(peer)
+            }
+        }
+        return merged
+    }
+
+    /// This node's own addresses in its L3 networks, for its interface (an L2 network's go on
+    /// its TAP).
+    static func addresses(in map: Netmap) -> [IPPrefix] {
+        guard map._self.status == .approved else { return [] }
+        let own = Set(map._self.addresses)
+        let inNetworks = (map.networks ?? []).filter { $0.mode == .l3 }.flatMap(\.addresses)
+        return RoleSetup.hostPrefixes(inNetworks.filter { !own.contains($0) })
+    }
+
+    /// Routes the mesh needs in the main table: its peers' addresses (never a default route,
+    /// which only a gateway connection sets up, with policy routing).
+    static func routes(_ mesh: [DesiredPeer]) -> [IPPrefix] {
+        mesh.flatMap(\.allowedIPs).filter { $0.length > 0 }
+    }
+}

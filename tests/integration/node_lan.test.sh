@@ -1,0 +1,103 @@
+# needs: root
+# Virtual networks through the node agent: an admin puts a gateway server into an L2 network
+# and an L3 network; a device joins both itself (`horizon lan join`). The device's TAP comes
+# up with its address and MAC, ARP resolves the server's MAC across the tunnel and pings
+# pass on the LAN and on the L3 network; a second L2 network on the server stays apart; the
+# device leaves (TAP and routes go, the interface too once nothing is left to carry).
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/node_lib.sh"
+
+sif=hzs$$ cif=hzc$$ tap=hzl$$   # interface names are global for the UAPI sockets
+_cleanup_uapi() { rm -f /var/run/wireguard/{$sif,$cif}.sock; }
+trap '_cleanup_uapi; _cleanup' EXIT
+
+underlay hzlanx
+make_netns brk hzlanx-brk
+make_netns srv hzlanx-srv
+make_netns c1 hzlanx-c1
+attach "$brk" 10.79.0.1/24
+attach "$srv" 10.79.0.2/24
+attach "$c1" 10.79.0.11/24
+
+note "broker, a gateway server in two L2 networks and an L3 network, a device"
+start_broker "$brk" 10.79.0.1
+"$BIN/horizon-broker" networks create games --mode l2 --cidr 10.89.0.0/24 >/dev/null || fail "networks create games"
+"$BIN/horizon-broker" networks create office --mode l2 --cidr 10.89.1.0/24 >/dev/null || fail "networks create office"
+"$BIN/horizon-broker" networks create routed --cidr 10.90.0.0/24 >/dev/null || fail "networks create routed"
+node "$srv" gw "$sif"
+hz gw server up --broker "$broker_url" --enroll-key "$server_key" --name gw1 --endpoint 10.79.0.2:51820 --uplink u0 --no-wait >/dev/null ||
+  fail "server up: $(cat "$TEST_TMP/gw.log")"
+"$BIN/horizon-broker" servers approve gw1 >/dev/null || fail "approve"
+for network in games office routed; do
+  "$BIN/horizon-broker" networks add-member $network gw1 >/dev/null || fail "add-member $network gw1"
+done
+wait_until 20 ip -n "$srv" link show hzgames || fail "no TAP for games on the server: $(hz gw status --json)"
+ip -n "$srv" link show hzoffice >/dev/null || fail "no TAP for office on the server"
+node "$c1" c1 "$cif"
+hz c1 login --broker "$broker_url" --enroll-key "$device_key" --name laptop1 >/dev/null || fail "login"
+ip -n "$c1" link show "$cif" 2>/dev/null && fail "an interface came up for a device in no network"
+
+note "refusals say why"
+out=$(hz gw lan join games 2>&1) && fail "a server joined by itself"
+echo "$out" | grep -q "a server joins networks when an admin adds it" || fail "server join said: $out"
+out=$(hz c1 lan join nosuch 2>&1) && fail "joined a network that does not exist"
+echo "$out" | grep -q "no network with id or name" || fail "unknown network said: $out"
+out=$(hz c1 lan join games --interface 'bad name' 2>&1) && fail "accepted a bad interface name"
+echo "$out" | grep -q "not a valid interface name" || fail "bad name said: $out"
+
+note "the device joins the L2 network: TAP with its address and MAC, ARP and ping across"
+out=$(hz c1 lan join games --interface "$tap") || fail "lan join: $out"
+echo "$out" | grep -Eq "^joined games: 10\.89\.0\.[0-9]+, .*MAC ([0-9a-f]{2}:){5}[0-9a-f]{2}, interface $tap$" || fail "join said: $out"
+c1_lan=$(echo "$out" | sed -E 's/^joined games: (10\.89\.0\.[0-9]+),.*/\1/')
+c1_mac=$(echo "$out" | sed -E 's/.*MAC ([0-9a-f:]{17}).*/\1/')
+ip -n "$c1" -o -4 addr show dev "$tap" | grep -q "inet $c1_lan/24" || fail "TAP address: $(ip -n "$c1" addr show dev "$tap")"
+ip -n "$c1" link show "$tap" | grep -q "link/ether $c1_mac" || fail "TAP MAC: $(ip -n "$c1" link show "$tap")"
+gw_lan=$(ip -n "$srv" -o -4 addr show dev hzgames | awk '{print $4}' | cut -d/ -f1)
+gw_mac=$(ip -n "$srv" link show hzgames | awk '/link\/ether/ {print $2}')
+[ -n "$gw_lan" ] || fail "the server's TAP has no address"
+wait_until 20 ip netns exec "$c1" ping -c 1 -W 1 "$gw_lan" || fail "no ping across the LAN: $(hz c1 status --json)"
+ip -n "$c1" neigh show "$gw_lan" dev "$tap" | grep -q "lladdr $gw_mac" || fail "ARP: $(ip -n "$c1" neigh show dev "$tap")"
+# Again by name: joining twice is fine and keeps the TAP.
+hz c1 lan join games | grep -q "interface $tap" || fail "second join"
+hz c1 status --json | json "d['interface']['lans'] == ['$tap']" | grep -q True || fail "status: $(hz c1 status --json)"
+
+note "a UDP broadcast on the LAN reaches the server once; the other L2 network hears nothing"
+listen_udp() {  # listen_udp DEVICE LOG: prints each datagram to port 47000 on DEVICE for 4 s
+  start_bg "$2" ip netns exec "$srv" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, sys.argv[1].encode()); s.bind(("", 47000)); s.settimeout(4)
+try:
+    while True: print(s.recvfrom(100)[0].decode(), flush=True)
+except socket.timeout: pass' "$1"
+}
+listen_udp hzgames "$TEST_TMP/bcast.log"
+listen_udp hzoffice "$TEST_TMP/office.log"
+sleep 0.5
+ip netns exec "$c1" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, sys.argv[1].encode()); s.sendto(b"hello-lan", ("10.89.0.255", 47000))' "$tap"
+wait_until 8 grep -q hello-lan "$TEST_TMP/bcast.log" || fail "broadcast not received"
+sleep 1
+[ "$(grep -c hello-lan "$TEST_TMP/bcast.log")" = 1 ] || fail "broadcast received $(grep -c hello-lan "$TEST_TMP/bcast.log") times"
+grep -q hello-lan "$TEST_TMP/office.log" && fail "the office network saw the games broadcast"
+
+note "the L3 network: an address on the device's interface, a route to the server's"
+out=$(hz c1 lan join routed) || fail "join routed: $out"
+c1_routed=$(echo "$out" | sed -E 's/^joined routed: (10\.90\.0\.[0-9]+),.*/\1/')
+ip -n "$c1" -o -4 addr show dev "$cif" | grep -q "inet $c1_routed/32" || fail "no routed address: $(ip -n "$c1" addr show dev "$cif")"
+gw_routed=$(hz gw lan list --json | json "[n['addresses'][0] for n in d if n['name'] == 'routed'][0]")
+wait_until 20 ip netns exec "$c1" ping -c 1 -W 1 "$gw_routed" || fail "no ping on the L3 network: $(ip -n "$c1" route)"
+
+note "leaving: the TAP goes, then the interface once no network is left"
+hz c1 lan leave games | grep -q "^left games" || fail "leave games"
+ip -n "$c1" link show "$tap" 2>/dev/null && fail "TAP left behind"
+wait_until 20 sh -c "! ip netns exec $c1 ping -c 1 -W 1 $gw_lan" || fail "the LAN still answers after leaving"
+out=$(hz c1 lan leave games 2>&1) && fail "left a network twice"
+echo "$out" | grep -q "not a member" || fail "second leave said: $out"
+hz c1 lan leave routed >/dev/null || fail "leave routed"
+ip -n "$c1" link show "$cif" 2>/dev/null && fail "the interface stayed with nothing to carry"
+hz c1 lan list | grep -q "not a member of any network" || fail "lan list: $(hz c1 lan list)"
+ip -n "$srv" link show hzgames >/dev/null || fail "the server's TAP went when the device left"
+echo "ok"
