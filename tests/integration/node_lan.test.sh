@@ -28,8 +28,12 @@ node "$srv" gw "$sif"
 hz gw server up --broker "$broker_url" --enroll-key "$server_key" --name gw1 --endpoint 10.79.0.2:51820 --uplink u0 --no-wait >/dev/null ||
   fail "server up: $(cat "$TEST_TMP/gw.log")"
 "$BIN/horizon-broker" servers approve gw1 >/dev/null || fail "approve"
+# Through the API, which tells the nodes at once (operator commands reach them at the next
+# long-poll round on SQLite).
+gw_id=$(hz gw status --json | json 'd["node"]["id"]')
 for network in games office routed; do
-  "$BIN/horizon-broker" networks add-member $network gw1 >/dev/null || fail "add-member $network gw1"
+  ip netns exec "$brk" curl -fsS -X POST -H "authorization: Bearer $admin_token" -H 'content-type: application/json' \
+    -d "{\"nodeId\": \"$gw_id\"}" "$broker_url/api/v1/networks/$network/members" >/dev/null || fail "add gw1 to $network"
 done
 wait_until 20 ip -n "$srv" link show hzgames || fail "no TAP for games on the server: $(hz gw status --json)"
 ip -n "$srv" link show hzoffice >/dev/null || fail "no TAP for office on the server"

@@ -8,7 +8,15 @@ extension NodeAgent {
     func lanNetworks() async throws(RoleError) -> [NetmapNetwork] {
         guard let membership = try membership() else { return [] }
         let follower = NetmapFollower(link: BrokerLink(url: membership.broker, credential: membership.credential), state: stateDirectory)
-        if let map = try? await follower.fetch() { return map.networks ?? [] }
+        if let map = try? await follower.fetch() {
+            // The role takes the newer map too, so what the list shows is what runs.
+            switch role {
+            case .client(let client)?: await client.adopt(map)
+            case .server(let server)?: await server.adopt(map)
+            case nil: break
+            }
+            return map.networks ?? []
+        }
         let saved: Netmap? = try? stateDirectory.load(.netmap)
         return saved?.networks ?? []
     }

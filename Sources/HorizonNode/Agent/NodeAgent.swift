@@ -13,7 +13,7 @@ public actor NodeAgent {
     private let startedAt: Date
     private let interfaceName: InterfaceName
     private let uapiDirectory: String?
-    private var role: RunningRole?
+    private(set) var role: RunningRole?
 
     enum RunningRole {
         case server(ServerRunner)

@@ -114,6 +114,9 @@ actor ServerRunner {
 
     // MARK: broker
 
+    /// A map the agent fetched for a command, newer than the follower's.
+    func adopt(_ map: Netmap) { handle(.map(map)) }
+
     private func handle(_ event: NetmapFollower.Event) {
         switch event {
         case .map(let map):
