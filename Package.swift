@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "HorizonDevice", targets: ["HorizonDevice"]),
         .library(name: "HorizonLAN", targets: ["HorizonLAN"]),
         .library(name: "HorizonNAT", targets: ["HorizonNAT"]),
+        .library(name: "HorizonDiscovery", targets: ["HorizonDiscovery"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -73,6 +74,8 @@ let package = Package(
 
         // LAN emulation: the Ethernet switch each node runs for its virtual LANs (sans-IO).
         .target(name: "HorizonLAN", dependencies: ["HorizonCore"]),
+        // DNS-SD over mDNS: the services members announce on a LAN (sans-IO).
+        .target(name: "HorizonDiscovery", dependencies: ["HorizonCore"]),
 
         // Layer 4
         // The node's typed client of the broker API, generated from the same openapi.yaml.
@@ -89,7 +92,7 @@ let package = Package(
         .target(
             name: "HorizonNode",
             dependencies: [
-                "HorizonCore", "HorizonCrypto", "HorizonProtocol", "HorizonDevice", "HorizonBrokerClient", "HorizonNAT", "HorizonUDP", "HorizonLAN",
+                "HorizonCore", "HorizonCrypto", "HorizonProtocol", "HorizonDevice", "HorizonBrokerClient", "HorizonNAT", "HorizonUDP", "HorizonLAN", "HorizonDiscovery",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -104,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "HorizonCLI",
             dependencies: [
-                "HorizonCore", "HorizonCrypto", "HorizonNode",
+                "HorizonCore", "HorizonCrypto", "HorizonNode", "HorizonDiscovery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -124,6 +127,7 @@ let package = Package(
         .testTarget(name: "HorizonCryptoTests", dependencies: ["HorizonCrypto", "HorizonCore"]),
         .testTarget(name: "HorizonWireGuardTests", dependencies: ["HorizonCore", "HorizonCrypto", "HorizonWireGuard", "HorizonTestKit"]),
         .testTarget(name: "HorizonLANTests", dependencies: ["HorizonLAN", "HorizonCore", "HorizonTestKit"]),
+        .testTarget(name: "HorizonDiscoveryTests", dependencies: ["HorizonDiscovery", "HorizonCore"]),
         .testTarget(name: "HorizonNodeTests", dependencies: [
             "HorizonNode", "HorizonCore", "HorizonDevice", "HorizonBrokerClient", .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),

@@ -44,6 +44,14 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "FuzzDNSMessage",
+            dependencies: [
+                "CLibFuzzer",
+                .product(name: "HorizonCore", package: "Horizon"),
+                .product(name: "HorizonDiscovery", package: "Horizon"),
+            ]
+        ),
+        .executableTarget(
             name: "FuzzLANSwitch",
             dependencies: [
                 "CLibFuzzer",

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HorizonDiscovery
 import HorizonNode
 
 /// `horizon lan`: the virtual networks this node is a member of, and their services.
@@ -80,29 +81,53 @@ struct LANListCommand: AsyncParsableCommand {
 
 struct LANServicesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "services", abstract: "List what members announce, e.g. a game server on alice-pc:27015.")
+        commandName: "services",
+        abstract: "List what members announce, e.g. a game server on alice-pc:27015.",
+        discussion: """
+            Two sources: announcements made with horizon lan announce (carried by the broker, every \
+            network) and services members' hosts announce by mDNS/DNS-SD on an L2 network (printers, \
+            media servers, games), which this node hears on the network's TAP.
+            """)
 
     @OptionGroup var daemon: DaemonSocket
     @OptionGroup var output: OutputFormat
 
     func run() async throws {
         let networks = try await daemon.send(.GET, LocalAPIPath.lan).decode([NetmapNetwork].self)
-        let rows = networks.flatMap { network in
+        let discovered = try await daemon.send(.GET, LocalAPIPath.lanDiscovered).decode([DiscoveredLANService].self)
+        let rows = Self.announced(networks) + discovered.map { found in
+            let service = found.service
+            let address = service.addresses.first.map { "\($0):\(service.port)" } ?? "-"
+            return ServiceRow(network: found.network, name: "\(service.name) (\(service.type))",
+                              host: "\(service.host):\(service.port)", address: address, transport: service.transport, source: "mdns")
+        }
+        if output.json {
+            let entries = rows.map { ["network": $0.network, "name": $0.name, "host": $0.host, "address": $0.address,
+                                      "protocol": $0.transport, "source": $0.source] }
+            return Console.write(String(decoding: try JSONSerialization.data(withJSONObject: entries, options: [.sortedKeys]), as: UTF8.self))
+        }
+        guard !rows.isEmpty else { return Console.write("no services announced") }
+        Console.write(Table.render(
+            header: ["NETWORK", "SERVICE", "ON", "ADDRESS", "PROTO"],
+            rows: rows.map { [$0.network, $0.name, $0.host, $0.address, $0.transport] }))
+    }
+
+    struct ServiceRow {
+        var network, name, host, address, transport, source: String
+    }
+
+    /// Announcements the broker carries, with the member's name and address in the network.
+    static func announced(_ networks: [NetmapNetwork]) -> [ServiceRow] {
+        networks.flatMap { network in
             let members = Dictionary(network.members.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             return network.services.map { service in
                 let member = members[service.nodeId]
                 let host = member?.name ?? "this node"
                 let address = member?.addresses.first ?? network.addresses.first ?? "-"
-                return (network.name, service.name, "\(host):\(service.port)", "\(address):\(service.port)", service._protocol.rawValue)
+                return ServiceRow(network: network.name, name: service.name, host: "\(host):\(service.port)",
+                                  address: "\(address):\(service.port)", transport: service._protocol.rawValue, source: "announced")
             }
         }
-        if output.json {
-            let entries = rows.map { ["network": $0.0, "name": $0.1, "host": $0.2, "address": $0.3, "protocol": $0.4] }
-            return Console.write(String(decoding: try JSONSerialization.data(withJSONObject: entries, options: [.sortedKeys]), as: UTF8.self))
-        }
-        guard !rows.isEmpty else { return Console.write("no services announced") }
-        Console.write(Table.render(
-            header: ["NETWORK", "SERVICE", "ON", "ADDRESS", "PROTO"], rows: rows.map { [$0.0, $0.1, $0.2, $0.3, $0.4] }))
     }
 }
 

@@ -14,7 +14,7 @@ import Testing
     /// Targets the broker must never reach: the data plane and the node.
     static let dataPlaneTargets: Set<String> = [
         "CLibCrypto", "CHorizonLinux", "HorizonCrypto", "HorizonWireGuard", "HorizonTUN", "HorizonUDP",
-        "HorizonDevice", "HorizonNAT", "HorizonLAN", "HorizonNode",
+        "HorizonDevice", "HorizonNAT", "HorizonLAN", "HorizonDiscovery", "HorizonNode",
     ]
     /// Modules any target may import without declaring them.
     static let platformModules: Set<String> = [

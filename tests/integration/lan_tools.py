@@ -7,6 +7,9 @@
   blast IFACE DEST PORT SECONDS       as many broadcast datagrams as possible for SECONDS; prints the count
   mdns-respond IFACE NAME ADDRESS SECONDS   answer mDNS A queries for NAME (e.g. b.local) with ADDRESS
   mdns-query IFACE NAME TIMEOUT       ask for NAME's A record over mDNS; prints the address
+  mdns-service IFACE INSTANCE TYPE HOST PORT SECONDS
+                                      announce a DNS-SD service (e.g. "Office Printer" _ipp._tcp printer 631)
+                                      once, then answer browse and type queries for it
 """
 import socket
 import struct
@@ -92,8 +95,9 @@ def read_name(message, offset):
     raise ValueError("name too long")
 
 
-def mdns_respond(iface, name, address, seconds):
-    sock = udp_socket(iface, MDNS_PORT, MDNS_GROUP)
+def serve_queries(sock, seconds, answer):
+    """Calls answer(name, qtype) for each mDNS query's first question until SECONDS pass;
+    multicasts what it returns (if anything)."""
     deadline = time.monotonic() + float(seconds)
     print("ready", flush=True)
     while (left := deadline - time.monotonic()) > 0:
@@ -102,16 +106,42 @@ def mdns_respond(iface, name, address, seconds):
             message, _ = sock.recvfrom(9000)
         except socket.timeout:
             break
-        ident, flags, questions = struct.unpack("!HHH", message[:6])
+        _, flags, questions = struct.unpack("!HHH", message[:6])
         if flags & 0x8000 or questions < 1:
             continue                                  # a response, not a query
         asked, offset = read_name(message, 12)
         qtype, _ = struct.unpack("!HH", message[offset:offset + 4])
-        if asked.lower() != name.lower() or qtype not in (1, 255):
-            continue
-        answer = encode_name(name) + struct.pack("!HHIH", 1, 0x8001, 120, 4) + socket.inet_aton(address)
-        reply = struct.pack("!HHHHHH", 0, 0x8400, 0, 1, 0, 0) + answer   # RFC 6762: id 0, authoritative
-        sock.sendto(reply, (MDNS_GROUP, MDNS_PORT))
+        reply = answer(asked.lower(), qtype)
+        if reply:
+            sock.sendto(reply, (MDNS_GROUP, MDNS_PORT))
+
+
+def mdns_respond(iface, name, address, seconds):
+    sock = udp_socket(iface, MDNS_PORT, MDNS_GROUP)
+    answer = encode_name(name) + struct.pack("!HHIH", 1, 0x8001, 120, 4) + socket.inet_aton(address)
+    reply = struct.pack("!HHHHHH", 0, 0x8400, 0, 1, 0, 0) + answer   # RFC 6762: id 0, authoritative
+    serve_queries(sock, seconds, lambda asked, qtype: reply if asked == name.lower() and qtype in (1, 255) else None)
+
+
+def mdns_service(iface, instance, service_type, host, port, seconds):
+    """A DNS-SD responder for one service, as Avahi would announce it (RFC 6763)."""
+    sock = udp_socket(iface, MDNS_PORT, MDNS_GROUP)
+    sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 255)
+    type_name, instance_name, host_name = f"{service_type}.local", f"{instance}.{service_type}.local", f"{host}.local"
+
+    def record(name, rtype, data, ttl=120):
+        return encode_name(name) + struct.pack("!HHIH", rtype, 1, ttl, len(data)) + data
+
+    def response(*records):
+        return struct.pack("!HHHHHH", 0, 0x8400, 0, len(records), 0, 0) + b"".join(records)
+
+    service = (record(type_name, 12, encode_name(instance_name)),
+               record(instance_name, 33, struct.pack("!HHH", 0, 0, int(port)) + encode_name(host_name)),
+               record(host_name, 1, socket.inet_aton(address_of(iface))))
+    enumeration = record("_services._dns-sd._udp.local", 12, encode_name(type_name))
+    sock.sendto(response(*service), (MDNS_GROUP, MDNS_PORT))
+    answers = {"_services._dns-sd._udp.local": response(enumeration), type_name.lower(): response(*service)}
+    serve_queries(sock, seconds, lambda asked, qtype: answers.get(asked))
 
 
 def mdns_query(iface, name, timeout):
@@ -143,7 +173,8 @@ def mdns_query(iface, name, timeout):
 
 
 if __name__ == "__main__":
-    commands = {"recv": recv, "send": send, "blast": blast, "mdns-respond": mdns_respond, "mdns-query": mdns_query}
+    commands = {"recv": recv, "send": send, "blast": blast, "mdns-respond": mdns_respond, "mdns-query": mdns_query,
+                "mdns-service": mdns_service}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     commands[sys.argv[1]](*sys.argv[2:])

@@ -50,6 +50,10 @@ out=$(hz c1 lan join games --interface 'bad name' 2>&1) && fail "accepted a bad 
 echo "$out" | grep -q "not a valid interface name" || fail "bad name said: $out"
 
 note "the device joins the L2 network: TAP with its address and MAC, ARP and ping across"
+# A printer announces itself on the server's side of the LAN before the device is there: the
+# device must find it by browsing, not by that announcement.
+start_bg "$TEST_TMP/mdns.log" ip netns exec "$srv" python3 "$(dirname "$0")/lan_tools.py" mdns-service hzgames "Office Printer" _ipp._tcp printer 631 120
+wait_until 5 grep -q ready "$TEST_TMP/mdns.log" || fail "mDNS responder: $(cat "$TEST_TMP/mdns.log")"
 out=$(hz c1 lan join games --interface "$tap") || fail "lan join: $out"
 echo "$out" | grep -Eq "^joined games: 10\.89\.0\.[0-9]+, .*MAC ([0-9a-f]{2}:){5}[0-9a-f]{2}, interface $tap$" || fail "join said: $out"
 c1_lan=$(echo "$out" | sed -E 's/^joined games: (10\.89\.0\.[0-9]+),.*/\1/')
@@ -86,6 +90,15 @@ wait_until 8 grep -q hello-lan "$TEST_TMP/bcast.log" || fail "broadcast not rece
 sleep 1
 [ "$(grep -c hello-lan "$TEST_TMP/bcast.log")" = 1 ] || fail "broadcast received $(grep -c hello-lan "$TEST_TMP/bcast.log") times"
 grep -q hello-lan "$TEST_TMP/office.log" && fail "the office network saw the games broadcast"
+
+note "services: one announced through the broker, one by mDNS on the server's LAN"
+hz gw lan announce minecraft 25565 --network games >/dev/null || fail "announce"
+services() { hz c1 lan services; }
+lists_printer() { services | grep -Eq "^games +Office Printer \(_ipp\._tcp\) +printer:631 +$gw_lan:631 +tcp$"; }
+wait_until 20 lists_printer || fail "mDNS service not listed: $(services)"
+services | grep -Eq "^games +minecraft +gw1:25565 +$gw_lan:25565 +tcp$" || fail "announced service not listed: $(services)"
+hz c1 lan services --json | json "sorted(e['source'] for e in d) == ['announced', 'mdns']" | grep -q True ||
+  fail "services --json: $(hz c1 lan services --json)"
 
 note "the L3 network: an address on the device's interface, a route to the server's"
 out=$(hz c1 lan join routed) || fail "join routed: $out"

@@ -1,3 +1,4 @@
+import HorizonDiscovery
 import HorizonBrokerClient
 
 /// The node's virtual networks as the broker's netmap lists them, and the services it
@@ -47,6 +48,15 @@ extension NodeAgent {
         }
     }
 
+    /// Services the members of this node's L2 networks announce on the LAN (mDNS/DNS-SD).
+    func discoveredLANServices() async -> [DiscoveredLANService] {
+        switch role {
+        case .client(let client)?: await client.discoveredServices()
+        case .server(let server)?: await server.discoveredServices()
+        case nil: []
+        }
+    }
+
     /// Makes this device a member of a network at the broker; the netmap then brings its TAP
     /// (for an L2 network) and its members up on the node's interface.
     func joinLAN(_ request: LANJoinRequest) async throws(RoleError) -> LANJoinResult {
@@ -89,6 +99,12 @@ extension NodeAgent {
         }
         return (try client(), BrokerLink(url: membership.broker, credential: membership.credential))
     }
+}
+
+/// `GET /v1/lan/discovered`: one service a member announced by mDNS on an L2 network.
+public struct DiscoveredLANService: Codable, Equatable, Sendable {
+    public var network: String
+    public var service: DiscoveredService
 }
 
 /// `POST /v1/lan/join`: the network (id or name) and, optionally, the TAP's name.

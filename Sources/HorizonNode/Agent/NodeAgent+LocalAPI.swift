@@ -14,6 +14,7 @@ public enum LocalAPIPath {
     public static let lanAnnounce = "/v1/lan/announce"
     public static let lanJoin = "/v1/lan/join"
     public static let lanLeave = "/v1/lan/leave"
+    public static let lanDiscovered = "/v1/lan/discovered"
 }
 
 extension NodeAgent {
@@ -39,6 +40,8 @@ extension NodeAgent {
                 return .json(try await lanNetworks())
             case ("POST", LocalAPIPath.lanAnnounce):
                 return .json(try await announce(try Self.decode(request)))
+            case ("GET", LocalAPIPath.lanDiscovered):
+                return .json(await discoveredLANServices())
             case ("POST", LocalAPIPath.lanJoin):
                 return .json(try await joinLAN(try Self.decode(request)))
             case ("POST", LocalAPIPath.lanLeave):
@@ -48,7 +51,8 @@ extension NodeAgent {
             default:
                 let known = [LocalAPIPath.status, LocalAPIPath.serverUp, LocalAPIPath.login, LocalAPIPath.servers,
                              LocalAPIPath.connect, LocalAPIPath.disconnect, LocalAPIPath.logout,
-                             LocalAPIPath.lan, LocalAPIPath.lanAnnounce, LocalAPIPath.lanJoin, LocalAPIPath.lanLeave]
+                             LocalAPIPath.lan, LocalAPIPath.lanAnnounce, LocalAPIPath.lanJoin, LocalAPIPath.lanLeave,
+                             LocalAPIPath.lanDiscovered]
                 if known.contains(request.path) {
                     return .error(405, "\(request.method) is not allowed on \(request.path)")
                 }

@@ -2,6 +2,7 @@ import Foundation
 import HorizonBrokerClient
 import HorizonCore
 import HorizonDevice
+import HorizonDiscovery
 import HorizonUDP
 
 /// The client role: follows the netmap (so server lists and a reconnect work from the last
@@ -248,6 +249,11 @@ actor ClientRunner {
         } catch {
             handle(.reachable(error.code != nil, error))
         }
+    }
+
+    /// What the members of the node's L2 networks announce by mDNS.
+    func discoveredServices() -> [DiscoveredLANService] {
+        (interface?.lans.discoveredServices() ?? []).map { DiscoveredLANService(network: $0.network, service: $0.service) }
     }
 
     /// A map the agent fetched for a command, newer than the follower's.

@@ -1,15 +1,20 @@
 import Foundation
 import HorizonCore
 import HorizonDevice
+import HorizonDiscovery
 import HorizonLAN
 
 /// The TAP of each L2 network the node is a member of, on its role's device: attached when
 /// the netmap first lists the network, its members kept equal to the netmap's, detached when
 /// the network leaves the map. A TAP goes away with the device, so a new device starts empty.
+/// Each TAP has an mDNS listener for the services its members announce.
 final class LANAttachments {
-    struct Attached: Equatable {
+    struct Attached {
         let networkID: String
+        let networkName: String
         let interfaceName: String
+        /// nil when the TAP's mDNS socket could not be opened (the TAP works without it).
+        let listener: MDNSListener?
     }
 
     private(set) var attached: [LANNetworkTag: Attached] = [:]
@@ -27,6 +32,7 @@ final class LANAttachments {
             wanted[tag] = network
         }
         for (tag, current) in attached where wanted[tag]?.id != current.networkID {
+            current.listener?.stop()
             device.detachLAN(tag: tag)
             attached[tag] = nil
         }
@@ -38,7 +44,10 @@ final class LANAttachments {
             }
             do throws(TunnelError) {
                 let name = try interfaceName(for: network, chosen: names[network.id])
-                attached[tag] = try attach(network, tag: tag, name: name, members: members, on: device)
+                let tap = try attach(network, tag: tag, name: name, members: members, on: device)
+                var listener: MDNSListener?
+                do throws(TunnelError) { listener = try MDNSListener(interface: tap) } catch { failures.append(error.description) }
+                attached[tag] = Attached(networkID: network.id, networkName: network.name, interfaceName: tap, listener: listener)
             } catch {
                 failures.append("network \(network.name): \(error)")
             }
@@ -49,7 +58,7 @@ final class LANAttachments {
     /// The TAP, up with the member's addresses in the network (their subnet routes come with them).
     private func attach(
         _ network: NetmapNetwork, tag: LANNetworkTag, name: InterfaceName, members: [PublicKey], on device: Device
-    ) throws(TunnelError) -> Attached {
+    ) throws(TunnelError) -> String {
         // The roles' devices run at the default MTU; full-size frames then fit one packet.
         let mtu = LANNetworkOptions.mtu(forTunnelMTU: Tunnel.defaultMTU)
         let options = LANNetworkOptions(interfaceName: name.description, tag: tag, mac: MACAddress(network.mac), mtu: mtu, members: members)
@@ -63,7 +72,7 @@ final class LANAttachments {
             device.detachLAN(tag: tag)
             throw error
         }
-        return Attached(networkID: network.id, interfaceName: created)
+        return created
     }
 
     /// Addresses with the network's prefix lengths, then MTU and up.
@@ -74,6 +83,18 @@ final class LANAttachments {
             return IPPrefix(address: address, length: subnet.length)
         }
         return addresses.map { NetworkChange.address($0, interface: interface) } + [.linkUp(interface: interface, mtu: mtu)]
+    }
+
+    /// What members announce by mDNS, per network name.
+    func discoveredServices() -> [(network: String, service: DiscoveredService)] {
+        attached.values.sorted { $0.networkName < $1.networkName }.flatMap { lan in
+            (lan.listener?.services() ?? []).map { (lan.networkName, $0) }
+        }
+    }
+
+    /// Stops the mDNS listeners (the TAPs go with their device).
+    func stopListening() {
+        for lan in attached.values { lan.listener?.stop() }
     }
 
     /// The chosen name, else "hz" and the network's name when that fits and is free, else "hzlan<tag>".

@@ -66,7 +66,8 @@ final class NodeInterface: @unchecked Sendable {
 
     /// Removes the interface and undoes every host change; returns what could not be undone.
     func stop(interfaceDeleted: Bool = false) -> [TunnelError] {
-        tunnel.stop(interfaceDeleted: interfaceDeleted)
+        lans.stopListening()
+        return tunnel.stop(interfaceDeleted: interfaceDeleted)
     }
 }
 

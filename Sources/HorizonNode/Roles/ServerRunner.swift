@@ -2,6 +2,7 @@ import Foundation
 import HorizonBrokerClient
 import HorizonCore
 import HorizonDevice
+import HorizonDiscovery
 import HorizonNAT
 
 /// The gateway role: a WireGuard interface that accepts the clients the netmap allows and
@@ -113,6 +114,11 @@ actor ServerRunner {
     }
 
     // MARK: broker
+
+    /// What the members of the node's L2 networks announce by mDNS.
+    func discoveredServices() -> [DiscoveredLANService] {
+        (interface?.lans.discoveredServices() ?? []).map { DiscoveredLANService(network: $0.network, service: $0.service) }
+    }
 
     /// A map the agent fetched for a command, newer than the follower's.
     func adopt(_ map: Netmap) { handle(.map(map)) }
