@@ -95,6 +95,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                // Path signaling with peers over the broker's WebSocket (Paths/).
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -136,7 +138,8 @@ let package = Package(
         .testTarget(name: "HorizonUDPTests", dependencies: ["HorizonUDP", "HorizonCore"]),
         .testTarget(name: "HorizonNATTests", dependencies: ["HorizonNAT", "HorizonUDP", "HorizonCore"]),
         // NAT traversal on a live device's WireGuard port (root, namespaces).
-        .testTarget(name: "HorizonNATDeviceTests", dependencies: ["HorizonNAT", "HorizonDevice", "HorizonUDP", "HorizonCore", "HorizonCrypto", "HorizonNetnsKit"]),
+        // ... and PeerPaths (HorizonNode's path finding) between two devices behind those NATs.
+        .testTarget(name: "HorizonNATDeviceTests", dependencies: ["HorizonNAT", "HorizonDevice", "HorizonUDP", "HorizonCore", "HorizonCrypto", "HorizonNetnsKit", "HorizonNode", "HorizonBrokerClient"]),
         .testTarget(name: "HorizonTunnelTests", dependencies: ["HorizonNode", "HorizonDevice", "HorizonCore", "HorizonNetnsKit"]),
         .testTarget(name: "HorizonUAPIServerTests", dependencies: ["HorizonDevice", "HorizonCore", "HorizonNetnsKit"]),
         // Not a test: prints TUN and UDP batching/offload throughput (see its --help).
