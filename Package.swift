@@ -106,7 +106,7 @@ let package = Package(
         .executableTarget(
             name: "HorizonCLI",
             dependencies: [
-                "HorizonCore", "HorizonCrypto", "HorizonNode",
+                "HorizonCore", "HorizonCrypto", "HorizonNode", "HorizonNAT", "HorizonUDP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -139,7 +139,17 @@ let package = Package(
         .testTarget(name: "HorizonNATTests", dependencies: ["HorizonNAT", "HorizonUDP", "HorizonCore"]),
         // NAT traversal on a live device's WireGuard port (root, namespaces).
         // ... and PeerPaths (HorizonNode's path finding) between two devices behind those NATs.
-        .testTarget(name: "HorizonNATDeviceTests", dependencies: ["HorizonNAT", "HorizonDevice", "HorizonUDP", "HorizonCore", "HorizonCrypto", "HorizonNetnsKit", "HorizonNode", "HorizonBrokerClient"]),
+        .testTarget(name: "HorizonNATDeviceTests", dependencies: [
+            "HorizonNAT", "HorizonDevice", "HorizonUDP", "HorizonCore", "HorizonCrypto", "HorizonNetnsKit", "HorizonNode", "HorizonPathsLab",
+        ]),
+        // Root-only: nodes with PeerPaths in namespaces behind NATs, for those tests and HorizonNATBench.
+        .target(name: "HorizonPathsLab", dependencies: [
+            "HorizonNode", "HorizonDevice", "HorizonCore", "HorizonCrypto", "HorizonNetnsKit", "HorizonBrokerClient",
+        ]),
+        // Not a test: set-up time per NAT matrix cell and relayed vs direct throughput (bench/nat.sh).
+        .executableTarget(name: "HorizonNATBench", dependencies: [
+            "HorizonPathsLab", "HorizonNode", "HorizonNetnsKit", "HorizonCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .testTarget(name: "HorizonTunnelTests", dependencies: ["HorizonNode", "HorizonDevice", "HorizonCore", "HorizonNetnsKit"]),
         .testTarget(name: "HorizonUAPIServerTests", dependencies: ["HorizonDevice", "HorizonCore", "HorizonNetnsKit"]),
         // Not a test: prints TUN and UDP batching/offload throughput (see its --help).
