@@ -34,20 +34,24 @@ struct HorizonNATBench: AsyncParsableCommand {
             var times: [Double] = []
             var kinds: Set<String> = []
             for _ in 0..<runs {
-                let result = try await PathPair.withPair(a, b) { pair in (try await pair.settle(), await pair.kind()) }
-                times.append(result.0)
-                kinds.insert(result.1)
+                let (time, kind) = try await PathPair.with(a, b, prefix: "hznat4b") { pair in (await pair.setUpTime(), await pair.kind()) }
+                if let time { times.append(time) }
+                kinds.insert(kind)
+            }
+            guard !times.isEmpty else {
+                print("| \(a) | \(b) | none | - | - | - | 0 of \(runs) |")
+                continue
             }
             times.sort()
             let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
-            print("| \(a) | \(b) | \(kinds.sorted().joined(separator: "/")) | \(ms(median)) | \(ms(times.first!)) | \(ms(times.last!)) | \(times.count) |")
+            print("| \(a) | \(b) | \(kinds.sorted().joined(separator: "/")) | \(ms(median)) | \(ms(times.first!)) | \(ms(times.last!)) | \(times.count) of \(runs) |")
         }
         print("")
         print("| path | NATs | iperf3 TCP |")
         print("|---|---|---|")
         for (a, b) in [(LinuxNATNetwork.NAT.masquerade, LinuxNATNetwork.NAT.masquerade), (.randomFully, .randomFully)] {
-            let (kind, rate) = try await PathPair.withPair(a, b) { pair in
-                _ = try await pair.settle()
+            let (kind, rate) = try await PathPair.with(a, b, prefix: "hznat4b") { pair in
+                _ = await pair.setUpTime()
                 return (await pair.kind(), try pair.throughput(seconds: seconds))
             }
             print("| \(kind) | \(a) <-> \(b) | \(String(format: "%.0f", rate / 1e6)) Mbit/s |")

@@ -32,11 +32,12 @@ public final class PathNode: @unchecked Sendable {
     public var overlayAddress: String { "10.90.0.\(index)" }
 
     /// Adds `peers` to the device without endpoints and starts PeerPaths on them.
-    public func start(signaling: any SignalingTransport, peers: [PathNode], relays: [Components.Schemas.Relay]) async throws {
+    public func start(signaling: any SignalingTransport, peers: [PathNode], relays: [Components.Schemas.Relay],
+                      options: PeerPaths.Options = PeerPaths.Options()) async throws {
         var operations: [UAPISetOperation] = []
         for peer in peers { operations += [.peer(peer.key.publicKey), .allowedIP(IPPrefix("\(peer.overlayAddress)/32")!)] }
         if let error = device.apply(operations) { throw error }
-        var options = PeerPaths.Options()
+        var options = options
         options.network = NamespaceContext(namespace: namespace)
         paths = PeerPaths(device: device, signaling: signaling, selfID: id, options: options)
         await paths.update(peers: peers.map { PathPeer(id: $0.id, publicKey: $0.key.publicKey) }, relays: relays)

@@ -1,18 +1,21 @@
 import Foundation
 import HorizonCore
+import HorizonNAT
 import HorizonNetnsKit
 import HorizonNode
 import HorizonPathsLab
 import Testing
 
 /// PeerPaths end to end: two nodes behind Linux NATs (iptables, built here), coturn in the
-/// public namespace as STUN server and relay, signaling between them in process. Each cell
-/// must settle on the path the NATs allow, and WireGuard must carry pings over it.
+/// public namespace as STUN server and relay, signaling between them in process
+/// (`PathPair`). Each cell must settle on the path the NATs allow and carry WireGuard; a
+/// session moves from the relay to a direct path that starts working, and follows a node
+/// whose underlay address changes.
 @Suite(.serialized) struct PeerPathsThroughLinuxNATTests {
     struct Cell: Sendable, CustomTestStringConvertible {
         let a: LinuxNATNetwork.NAT
         let b: LinuxNATNetwork.NAT
-        /// Nil: either is right (endpoint-independent <-> symmetric may go direct only by luck).
+        /// Nil: either is right (endpoint-independent <-> symmetric goes direct only by luck).
         let expected: PeerPath.Kind?
         var testDescription: String { "\(a) <-> \(b): \(expected?.rawValue ?? "either")" }
     }
@@ -31,39 +34,58 @@ import Testing
 
     @Test(.enabled(if: available, "needs root, /dev/net/tun, coturn and iptables"), .timeLimit(.minutes(1)), arguments: matrix)
     func pathSettlesAndCarriesWireGuard(cell: Cell) async throws {
-        let network = try LinuxNATNetwork([cell.a, cell.b], prefix: "hznat4")
-        defer { network.remove() }
-        let coturn = try NamespacedCoturn(in: network.publicSide, address: LinuxNATNetwork.publicAddress)
-        defer { coturn.stop() }
-        try await Task.sleep(for: .milliseconds(500))   // coturn's start-up
-        let a = try PathNode(id: "node-a", index: 1, in: network.clients[0])
-        let b = try PathNode(id: "node-b", index: 2, in: network.clients[1])
-        let (toA, toB) = InProcessSignaling.pair(a.id, b.id)
-        do {
-            let started = MonotonicTime.now()
-            try await a.start(signaling: toA, peers: [b], relays: [.namespacedCoturn])
-            try await b.start(signaling: toB, peers: [a], relays: [.namespacedCoturn])
-            var paths: [PeerPath?] = [nil, nil]
-            while MonotonicTime.now() < started + .seconds(20) {
-                paths = [await a.path(to: b), await b.path(to: a)]
-                if paths.allSatisfy({ $0 != nil && $0?.kind != PeerPath.Kind.connecting.rawValue }) { break }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            let settled = MonotonicTime.now().since(started)
-            let (pathA, pathB) = (try #require(paths[0]), try #require(paths[1]))
-            #expect(pathA.kind != "connecting" && pathB.kind != "connecting", "\(cell.testDescription): a \(pathA), b \(pathB)")
+        try await PathPair.with(cell.a, cell.b) { pair in
+            let settled = try #require(await pair.paths(), "\(cell.testDescription): no path within 20 s")
             if let expected = cell.expected {
-                #expect(pathA.kind == expected.rawValue && pathB.kind == expected.rawValue, "a \(pathA), b \(pathB)")
+                #expect(settled.0.kind == expected.rawValue && settled.1.kind == expected.rawValue, "a \(settled.0), b \(settled.1)")
             }
-            print("\(cell.testDescription): a \(pathA.kind) \(pathA.endpoint ?? "-"), b \(pathB.kind) \(pathB.endpoint ?? "-"), settled in \(settled)")
-            try a.ping(b)
-            try b.ping(a)
-        } catch {
-            await a.stop()
-            await b.stop()
-            throw error
+            try pair.a.ping(pair.b)
+            try pair.b.ping(pair.a)
         }
-        await a.stop()
-        await b.stop()
+    }
+
+    /// Direct UDP between the two routers is dropped at first, so the pair settles on the
+    /// relay; once it passes, the retried direct pair works and the session moves to it.
+    @Test(.enabled(if: available, "needs root, /dev/net/tun, coturn and iptables"), .timeLimit(.minutes(1)))
+    func movesFromRelayToDirect() async throws {
+        var options = PeerPaths.Options()
+        options.checks.failedPairRetry = .seconds(2)
+        try await PathPair.with(.masquerade, .masquerade, options: options) { pair in
+            let block = ["-s", "100.64.1.2", "-d", "100.64.2.2", "-p", "udp", "-j", "DROP"]
+            let blockBack = ["-s", "100.64.2.2", "-d", "100.64.1.2", "-p", "udp", "-j", "DROP"]
+            for rule in [block, blockBack] {
+                try Command.run(["ip", "netns", "exec", pair.network.publicSide.name, "iptables", "-I", "FORWARD"] + rule)
+            }
+            let relayed = try #require(await pair.paths(), "no path through the relay")
+            #expect(relayed.0.kind == "relay" && relayed.1.kind == "relay", "a \(relayed.0), b \(relayed.1)")
+            try pair.a.ping(pair.b)
+            for rule in [block, blockBack] {
+                try Command.run(["ip", "netns", "exec", pair.network.publicSide.name, "iptables", "-D", "FORWARD"] + rule)
+            }
+            let direct = await pair.paths(within: .seconds(15)) { $0.kind == "direct" && $1.kind == "direct" }
+            let now = await pair.kind()
+            #expect(direct != nil, "still \(now) 15 s after the direct path opened")
+            try pair.a.ping(pair.b)
+            try pair.b.ping(pair.a)
+        }
+    }
+
+    /// Node a's underlay address changes from 10.0.1.2 to 10.0.1.3 mid-session: a gathers
+    /// again, signals a new session, and b's WireGuard peer moves to the new address.
+    @Test(.enabled(if: available, "needs root, /dev/net/tun, coturn and iptables"), .timeLimit(.minutes(1)))
+    func followsANodeWhoseAddressChanges() async throws {
+        try await PathPair.with(.none, .none) { pair in
+            let before = try #require(await pair.paths(), "no path")
+            #expect(before.1.endpoint == "10.0.1.2:51820")
+            try pair.b.ping(pair.a)
+            let a = pair.a.namespace
+            try Command.run(["ip", "netns", "exec", a.name, "sysctl", "-qw", "net.ipv4.conf.hznat-c1.promote_secondaries=1"])
+            try a.ip("addr", "add", "10.0.1.3/24", "dev", "hznat-c1")
+            try a.ip("addr", "del", "10.0.1.2/24", "dev", "hznat-c1")
+            let after = await pair.paths(within: .seconds(15)) { _, fromB in fromB.endpoint == "10.0.1.3:51820" }
+            let now = await pair.b.path(to: pair.a)
+            #expect(after != nil, "b still reaches a at \(String(describing: now))")
+            try pair.b.ping(pair.a)
+        }
     }
 }
