@@ -128,6 +128,9 @@ let package = Package(
         .testTarget(name: "HorizonLANTests", dependencies: ["HorizonLAN", "HorizonCore", "HorizonTestKit"]),
         .testTarget(name: "HorizonNodeTests", dependencies: [
             "HorizonNode", "HorizonCore", "HorizonDevice", "HorizonBrokerClient", .product(name: "NIOHTTP1", package: "swift-nio"),
+            // A WebSocket server standing in for the broker's signal socket (WebSocketSignalingTests).
+            "HorizonNAT", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
         ]),
         .testTarget(name: "HorizonDeviceLANTests", dependencies: ["HorizonDevice", "HorizonLAN", "HorizonCore", "HorizonTestKit"]),
         .testTarget(name: "HorizonDeviceTests", dependencies: ["HorizonDevice", "HorizonCore", "HorizonCrypto", "HorizonWireGuard", "HorizonNetnsKit", "HorizonTestKit"]),

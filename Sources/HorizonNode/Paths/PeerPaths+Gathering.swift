@@ -82,13 +82,8 @@ extension PeerPaths {
         if now >= nextAddressCheck {
             nextAddressCheck = now + options.addressCheck
             if currentHostAddresses() != hostAddresses {
-                for id in Array(links.keys) {
-                    if let link = links[id] { closeRelay(of: link) }
-                    links[id]?.relay = nil
-                    links[id]?.permitted = []
-                }
                 await gather()
-                for id in Array(links.keys) { await startSession(id) }
+                await restartSessions(reallocating: true)
                 return
             }
         }
@@ -99,7 +94,7 @@ extension PeerPaths {
             let mapped = answered.compactMap(\.mapped)
             if !mapped.isEmpty, Set(mapped) != Set(before) {
                 reflexive = Array(Set(mapped))
-                for id in Array(links.keys) { await startSession(id) }
+                await restartSessions(reallocating: false)
             }
         }
     }

@@ -89,7 +89,12 @@ public actor PeerPaths {
             links[id] = nil
             closeRelay(of: link)
         }
-        if !gathered || relaysChanged { await gather() }
+        if !gathered || relaysChanged {
+            let regathering = gathered
+            await gather()
+            // Other relays: other mappings and allocations, so every session starts over.
+            if regathering { await restartSessions(reallocating: true) }
+        }
         for peer in peers {
             if links[peer.id] != nil {
                 links[peer.id]?.peer = peer
@@ -132,6 +137,18 @@ public actor PeerPaths {
     func closeRelay(of link: PeerLink) {
         guard let relay = link.relay else { return }
         Thread { relay.close() }.start()
+    }
+
+    /// New sessions with every peer; `reallocating` also replaces their relay allocations.
+    func restartSessions(reallocating: Bool) async {
+        for id in Array(links.keys) {
+            if reallocating, let link = links[id] {
+                closeRelay(of: link)
+                links[id]?.relay = nil
+                links[id]?.permitted = []
+            }
+            await startSession(id)
+        }
     }
 
     /// Polls the checkers when they are due, repeats unacknowledged signals and watches the
