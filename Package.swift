@@ -147,7 +147,7 @@ let package = Package(
         ]),
         // Root-only: nodes with PeerPaths in namespaces behind NATs, for those tests and HorizonNATBench.
         .target(name: "HorizonPathsLab", dependencies: [
-            "HorizonNode", "HorizonDevice", "HorizonCore", "HorizonCrypto", "HorizonNetnsKit", "HorizonBrokerClient",
+            "HorizonNode", "HorizonDevice", "HorizonCore", "HorizonCrypto", "HorizonNetnsKit", "HorizonBrokerClient", "HorizonNAT", "HorizonUDP",
         ]),
         // Not a test: set-up time per NAT matrix cell and relayed vs direct throughput (bench/nat.sh).
         .executableTarget(name: "HorizonNATBench", dependencies: [

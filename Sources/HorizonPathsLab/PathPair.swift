@@ -1,7 +1,9 @@
 import Foundation
 import HorizonCore
 import HorizonNetnsKit
+import HorizonNAT
 import HorizonNode
+import HorizonUDP
 
 /// Two `PathNode`s behind NATs of the given kinds (`LinuxNATNetwork`), coturn between them as
 /// STUN server and relay, signaling in process: the NAT tests' and the benchmark's set-up.
@@ -12,16 +14,22 @@ public struct PathPair: Sendable {
     /// When both nodes were handed their peer.
     public let started: MonotonicTime
 
+    /// Which TURN relay runs in the public namespace (both as `NamespacedCoturn` credentials).
+    public enum Relay: Sendable {
+        case coturn
+        /// Horizon's own (`TURNRelayServer`, what `horizon relay` runs).
+        case horizon
+    }
+
     /// Builds the topology, starts both nodes, runs `body`, and removes everything, also
     /// when `body` throws.
     public static func with<T: Sendable>(_ natA: LinuxNATNetwork.NAT, _ natB: LinuxNATNetwork.NAT, prefix: String = "hznat4",
-                                         options: PeerPaths.Options = PeerPaths.Options(),
+                                         relay: Relay = .coturn, options: PeerPaths.Options = PeerPaths.Options(),
                                          _ body: (PathPair) async throws -> T) async throws -> T {
         let network = try LinuxNATNetwork([natA, natB], prefix: prefix)
         defer { network.remove() }
-        let coturn = try NamespacedCoturn(in: network.publicSide, address: LinuxNATNetwork.publicAddress)
-        defer { coturn.stop() }
-        try await Task.sleep(for: .milliseconds(500))   // coturn's start-up
+        let stopRelay = try start(relay, in: network.publicSide)
+        defer { stopRelay() }
         let a = try PathNode(id: "node-a", index: 1, in: network.clients[0])
         let b = try PathNode(id: "node-b", index: 2, in: network.clients[1])
         let (toA, toB) = InProcessSignaling.pair(a.id, b.id)
@@ -37,6 +45,26 @@ public struct PathPair: Sendable {
             await a.stop()
             await b.stop()
             throw error
+        }
+    }
+
+    private static func start(_ relay: Relay, in namespace: NetworkNamespace) throws -> @Sendable () -> Void {
+        switch relay {
+        case .coturn:
+            let coturn = try NamespacedCoturn(in: namespace, address: LinuxNATNetwork.publicAddress)
+            usleep(500_000)   // coturn's start-up
+            return { coturn.stop() }
+        case .horizon:
+            // Started from the namespace's thread, so its threads (and the relayed sockets they
+            // open) live there too.
+            let server = try namespace.run {
+                let server = try TURNRelayServer(
+                    listen: UDPAddress(ip: IPAddress(LinuxNATNetwork.publicAddress)!, port: 3478),
+                    configuration: TURNServerConfiguration(realm: "horizon.test", users: [NamespacedCoturn.username: NamespacedCoturn.password]))
+                server.start()
+                return server
+            }
+            return { server.stop() }
         }
     }
 

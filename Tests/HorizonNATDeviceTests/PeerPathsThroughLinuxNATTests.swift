@@ -44,6 +44,17 @@ import Testing
         }
     }
 
+    /// Symmetric NATs on both sides with Horizon's own relay (`horizon relay`) instead of coturn.
+    @Test(.enabled(if: available, "needs root, /dev/net/tun, coturn and iptables"), .timeLimit(.minutes(1)))
+    func relaysThroughHorizonsOwnRelay() async throws {
+        try await PathPair.with(.randomFully, .randomFully, relay: .horizon) { pair in
+            let settled = try #require(await pair.paths(), "no path through Horizon's relay within 20 s")
+            #expect(settled.0.kind == "relay" && settled.1.kind == "relay", "a \(settled.0), b \(settled.1)")
+            try pair.a.ping(pair.b)
+            try pair.b.ping(pair.a)
+        }
+    }
+
     /// 10 % of the underlay's UDP is lost (between the routers and to and from the relay):
     /// checks and signaling are retried until a path works, and WireGuard crosses it.
     @Test(.enabled(if: available, "needs root, /dev/net/tun, coturn and iptables"), .timeLimit(.minutes(1)))

@@ -2,8 +2,10 @@ import Foundation
 import HorizonCore
 
 /// The addresses of this host's interfaces that a peer might reach directly: up, not
-/// loopback, not link-local (those need a scope a candidate cannot carry), and not on the
-/// interfaces given (the overlay: a peer reached over WireGuard is no path for WireGuard).
+/// loopback, not link-local (those need a scope a candidate cannot carry), and not on an
+/// overlay: the interfaces given, and any TUN, TAP or WireGuard interface (a peer reached
+/// through a tunnel is no path for the tunnel; a check that succeeded over it would point
+/// WireGuard into itself).
 enum HostAddresses {
     static func current(excludingInterfaces excluded: Set<String>) -> [IPAddress] {
         var list: UnsafeMutablePointer<ifaddrs>?
@@ -14,11 +16,18 @@ enum HostAddresses {
             let flags = Int32(entry.pointee.ifa_flags)
             guard flags & Int32(IFF_UP) != 0, flags & Int32(IFF_LOOPBACK) == 0,
                   let socketAddress = entry.pointee.ifa_addr,
-                  !excluded.contains(String(cString: entry.pointee.ifa_name)),
+                  case let name = String(cString: entry.pointee.ifa_name), !excluded.contains(name), !isTunnel(name),
                   let ip = address(socketAddress), !isLinkLocal(ip) else { continue }
             if !found.contains(ip) { found.append(ip) }
         }
         return found
+    }
+
+    /// TUN and WireGuard interfaces have no link layer (ARPHRD_NONE); TUN and TAP ones have tun_flags.
+    private static func isTunnel(_ name: String) -> Bool {
+        let directory = "/sys/class/net/\(name)/"
+        let type = (try? String(contentsOfFile: directory + "type", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        return type == "65534" || FileManager.default.fileExists(atPath: directory + "tun_flags")
     }
 
     private static func address(_ pointer: UnsafeMutablePointer<sockaddr>) -> IPAddress? {

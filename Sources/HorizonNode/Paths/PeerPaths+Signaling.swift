@@ -21,7 +21,7 @@ extension PeerPaths {
         }
         guard var link = links[id] else { return }
         let relayed = link.relay?.session.allocation?.relayed
-        link.local = PeerLink.Session(id: ICECredentials.random().ufrag, credentials: .random(),
+        link.local = PeerLink.Session(id: String(UInt64.random(in: 0...UInt64.max), radix: 36), credentials: .random(),
                                       candidates: localCandidates(relayed: relayed))
         link.acknowledged = false
         link.nextSignal = .zero
