@@ -7,8 +7,17 @@ extension PeerPaths {
     /// and 0.75 s): a relay slower than that is no relay to use.
     static let probeWindow = Duration.milliseconds(1500)
 
-    /// Host addresses and server-reflexive mappings, and the TURN relay to allocate on.
+    /// Host addresses and server-reflexive mappings, and the TURN relay to allocate on. A
+    /// call while one runs (netmaps arrive while probes are out) waits for that one.
     func gather() async {
+        if let running = gathering { return await running.value }
+        let task = Task { await gatherNow() }
+        gathering = task
+        await task.value
+        gathering = nil
+    }
+
+    private func gatherNow() async {
         hostAddresses = currentHostAddresses()
         let answered = await probeRelays()
         reflexive = []

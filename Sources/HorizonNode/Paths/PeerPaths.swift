@@ -42,6 +42,7 @@ public actor PeerPaths {
     /// Signals from nodes not (yet) handed over, kept until they are.
     var early: [String: PathSignal] = [:]
     var gathered = false
+    var gathering: Task<Void, Never>?
     var nextAddressCheck = MonotonicTime.zero
     var nextMappingCheck = MonotonicTime.zero
     let responder = STUNResponder()
