@@ -98,6 +98,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                // Path signaling with peers over the broker's WebSocket (Paths/).
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -107,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "HorizonCLI",
             dependencies: [
-                "HorizonCore", "HorizonCrypto", "HorizonNode", "HorizonDiscovery",
+                "HorizonCore", "HorizonCrypto", "HorizonNode", "HorizonDiscovery", "HorizonNAT", "HorizonUDP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -130,6 +132,9 @@ let package = Package(
         .testTarget(name: "HorizonDiscoveryTests", dependencies: ["HorizonDiscovery", "HorizonCore"]),
         .testTarget(name: "HorizonNodeTests", dependencies: [
             "HorizonNode", "HorizonCore", "HorizonDevice", "HorizonBrokerClient", .product(name: "NIOHTTP1", package: "swift-nio"),
+            // A WebSocket server standing in for the broker's signal socket (WebSocketSignalingTests).
+            "HorizonNAT", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
         ]),
         .testTarget(name: "HorizonDeviceLANTests", dependencies: ["HorizonDevice", "HorizonLAN", "HorizonCore", "HorizonTestKit"]),
         .testTarget(name: "HorizonDeviceTests", dependencies: ["HorizonDevice", "HorizonCore", "HorizonCrypto", "HorizonWireGuard", "HorizonNetnsKit", "HorizonTestKit"]),
@@ -140,7 +145,18 @@ let package = Package(
         .testTarget(name: "HorizonUDPTests", dependencies: ["HorizonUDP", "HorizonCore"]),
         .testTarget(name: "HorizonNATTests", dependencies: ["HorizonNAT", "HorizonUDP", "HorizonCore"]),
         // NAT traversal on a live device's WireGuard port (root, namespaces).
-        .testTarget(name: "HorizonNATDeviceTests", dependencies: ["HorizonNAT", "HorizonDevice", "HorizonUDP", "HorizonCore", "HorizonCrypto", "HorizonNetnsKit"]),
+        // ... and PeerPaths (HorizonNode's path finding) between two devices behind those NATs.
+        .testTarget(name: "HorizonNATDeviceTests", dependencies: [
+            "HorizonNAT", "HorizonDevice", "HorizonUDP", "HorizonCore", "HorizonCrypto", "HorizonNetnsKit", "HorizonNode", "HorizonPathsLab",
+        ]),
+        // Root-only: nodes with PeerPaths in namespaces behind NATs, for those tests and HorizonNATBench.
+        .target(name: "HorizonPathsLab", dependencies: [
+            "HorizonNode", "HorizonDevice", "HorizonCore", "HorizonCrypto", "HorizonNetnsKit", "HorizonBrokerClient", "HorizonNAT", "HorizonUDP",
+        ]),
+        // Not a test: set-up time per NAT matrix cell and relayed vs direct throughput (bench/nat.sh).
+        .executableTarget(name: "HorizonNATBench", dependencies: [
+            "HorizonPathsLab", "HorizonNode", "HorizonNetnsKit", "HorizonCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .testTarget(name: "HorizonTunnelTests", dependencies: ["HorizonNode", "HorizonDevice", "HorizonCore", "HorizonNetnsKit"]),
         .testTarget(name: "HorizonUAPIServerTests", dependencies: ["HorizonDevice", "HorizonCore", "HorizonNetnsKit"]),
         // Not a test: prints TUN and UDP batching/offload throughput (see its --help).

@@ -92,6 +92,14 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "FuzzTURNServer",
+            dependencies: [
+                "CLibFuzzer",
+                .product(name: "HorizonNAT", package: "Horizon"),
+                .product(name: "HorizonCore", package: "Horizon"),
+            ]
+        ),
+        .executableTarget(
             name: "FuzzICEChecks",
             dependencies: [
                 "CLibFuzzer",

@@ -10,6 +10,7 @@ struct Horizon: AsyncParsableCommand {
         subcommands: [
             DaemonCommand.self, ServerCommand.self, LoginCommand.self, ServersCommand.self, ConnectCommand.self,
             DisconnectCommand.self, LogoutCommand.self, LANCommand.self, StatusCommand.self, TunnelCommand.self, GenKey.self, PubKey.self,
+            RelayCommand.self,
         ]
     )
 }

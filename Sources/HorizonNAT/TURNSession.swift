@@ -100,8 +100,15 @@ public final class TURNSession: @unchecked Sendable {
     /// False when the socket refused it; the relay drops data for peers without permission.
     @discardableResult
     public func send(_ data: [UInt8], to peer: UDPAddress) -> Bool {
-        let framed = condition.withLock { client.wrap(data, to: peer) }
-        return sendToServer([framed]) == 1
+        send([data], to: peer) == 1
+    }
+
+    /// Sends several datagrams to `peer` in as few system calls as the socket allows (one
+    /// sendmmsg, segmented when they are of equal size); how many were sent.
+    @discardableResult
+    public func send(_ datagrams: [[UInt8]], to peer: UDPAddress) -> Int {
+        let framed = condition.withLock { datagrams.map { client.wrap($0, to: peer) } }
+        return sendToServer(framed)
     }
 
     // MARK: - Waiting for answers
@@ -184,16 +191,26 @@ public final class TURNSession: @unchecked Sendable {
 
     private let sendLock = NSLock()
 
+    /// One sendmmsg per `sendBatch.capacity` datagrams: the batch points into one contiguous
+    /// copy of them, valid until the send returns.
     private func sendToServer(_ datagrams: [[UInt8]]) -> Int {
         sendLock.withLock {
             var sent = 0
-            for datagram in datagrams {
-                sent += datagram.withUnsafeBytes { raw in
+            var start = 0
+            while start < datagrams.count {
+                let chunk = datagrams[start..<min(start + sendBatch.capacity, datagrams.count)]
+                let storage = Array(chunk.joined())
+                sent += storage.withUnsafeBytes { raw in
                     sendBatch.removeAll()
-                    sendBatch.append(raw, to: serverAddress)
                     defer { sendBatch.removeAll() }
+                    var offset = 0
+                    for datagram in chunk {
+                        sendBatch.append(UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + datagram.count)]), to: serverAddress)
+                        offset += datagram.count
+                    }
                     return socket.send(sendBatch).sent
                 }
+                start += chunk.count
             }
             return sent
         }

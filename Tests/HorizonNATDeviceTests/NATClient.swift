@@ -28,7 +28,7 @@ final class NATClient: @unchecked Sendable {
         if let error = try namespace.run({ device.apply([.privateKey(key), .listenPort(Self.port)]) }) { throw error }
         host = UDPAddress(ip: IPAddress(hostIP)!, port: Self.port)
         proxy = try namespace.run {
-            try TURNRelayProxy(server: server, credentials: NamespacedCoturn.credentials,
+            try TURNRelayProxy(server: server, credentials: TURNCredentials(username: NamespacedCoturn.username, password: NamespacedCoturn.password),
                                device: UDPAddress(ip: .v4(IPv4Address(127, 0, 0, 1)), port: Self.port))
         }
         let inbox = self.inbox

@@ -1,20 +1,21 @@
 import Foundation
-import HorizonNAT
-import HorizonNetnsKit
 
 /// coturn (STUN and TURN with one static long-term user) on `address`:3478 inside `namespace`,
 /// killed by `stop()`.
-final class NamespacedCoturn {
-    static let credentials = TURNCredentials(username: "horizon", password: "correct horse")
+public final class NamespacedCoturn: @unchecked Sendable {
+    public static let username = "horizon"
+    public static let password = "correct horse"
+    public static let realm = "horizon.test"
+    public static let isInstalled = FileManager.default.isExecutableFile(atPath: "/usr/bin/turnserver")
     private let process = Process()
     private let directory: URL
 
-    init(in namespace: NetworkNamespace, address: String) throws {
+    public init(in namespace: NetworkNamespace, address: String) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("hznat-coturn-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let config = [
-            "listening-ip=\(address)", "relay-ip=\(address)", "listening-port=3478", "lt-cred-mech", "realm=horizon.test",
-            "user=\(Self.credentials.username):\(Self.credentials.password)", "no-tls", "no-dtls", "no-cli", "simple-log",
+            "listening-ip=\(address)", "relay-ip=\(address)", "listening-port=3478", "lt-cred-mech", "realm=\(Self.realm)",
+            "user=\(Self.username):\(Self.password)", "no-tls", "no-dtls", "no-cli", "simple-log",
             "log-file=stdout", "pidfile=\(directory.path)/turnserver.pid", "userdb=\(directory.path)/turndb",
         ].joined(separator: "\n")
         let file = directory.appendingPathComponent("turnserver.conf")
@@ -28,7 +29,7 @@ final class NamespacedCoturn {
 
     deinit { stop() }
 
-    func stop() {
+    public func stop() {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)   // `ip netns exec` became turnserver, which may ignore SIGTERM
             process.waitUntilExit()

@@ -1,33 +1,34 @@
 import Foundation
-import HorizonNetnsKit
 
 /// Two clients, each behind a Linux router of its own, and a public namespace between the
 /// routers holding 203.0.113.1 (where coturn runs). Every address lives in namespaces made
-/// here; `remove()` (or deinit) deletes them all.
+/// here (named `<prefix>-…`); `remove()` (or deinit) deletes them all. Shared by the NAT
+/// traversal tests and the `HorizonNATBench` benchmark.
 ///
 ///     client a 10.0.1.2 ─ 10.0.1.1 router a 100.64.1.2 ─ 100.64.1.1 public 100.64.2.1 ─ 100.64.2.2 router b 10.0.2.1 ─ 10.0.2.2 client b
 ///
 /// A router with a NAT masquerades what leaves toward the public side (`--random-fully` for
 /// a symmetric one) and drops unsolicited packets to itself; without, the public namespace
 /// routes to its client's subnet directly.
-final class LinuxNATNetwork {
-    enum NAT: String, Sendable, CustomStringConvertible {
+public final class LinuxNATNetwork: @unchecked Sendable {
+    public enum NAT: String, Sendable, CaseIterable, CustomStringConvertible {
         case none
         case masquerade
         case randomFully
 
-        var description: String { rawValue }
+        public var description: String { rawValue }
     }
 
-    static let publicAddress = "203.0.113.1"
-    let clients: [NetworkNamespace]
-    private let routers: [NetworkNamespace]
-    let publicSide: NetworkNamespace
+    public static let publicAddress = "203.0.113.1"
+    public let clients: [NetworkNamespace]
+    public let routers: [NetworkNamespace]
+    public let publicSide: NetworkNamespace
 
-    init(_ nats: [NAT]) throws {
-        publicSide = try NetworkNamespace(prefix: "hznat")
-        routers = try nats.map { _ in try NetworkNamespace(prefix: "hznat") }
-        clients = try nats.map { _ in try NetworkNamespace(prefix: "hznat") }
+    /// Client n (from 1) is 10.0.n.2 behind router n (100.64.n.2 outside).
+    public init(_ nats: [NAT], prefix: String = "hznat") throws {
+        publicSide = try NetworkNamespace(prefix: prefix)
+        routers = try nats.map { _ in try NetworkNamespace(prefix: prefix) }
+        clients = try nats.map { _ in try NetworkNamespace(prefix: prefix) }
         try publicSide.ip("addr", "add", "\(Self.publicAddress)/32", "dev", "lo")
         // The rest of the internet: where datagrams to private addresses vanish. Without a
         // route, coturn's send to a peer's host candidate fails and it drops the allocation.
@@ -60,7 +61,7 @@ final class LinuxNATNetwork {
 
     deinit { remove() }
 
-    func remove() {
+    public func remove() {
         for ns in clients + routers + [publicSide] { ns.remove() }
     }
 
