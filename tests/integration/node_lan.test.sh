@@ -7,17 +7,19 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/node_lib.sh"
 
-sif=hzs$$ cif=hzc$$ tap=hzl$$   # interface names are global for the UAPI sockets
-_cleanup_uapi() { rm -f /var/run/wireguard/{$sif,$cif}.sock; }
+sif=hzs$$ cif=hzc$$ c2if=hzd$$ tap=hzl$$   # interface names are global for the UAPI sockets
+_cleanup_uapi() { rm -f /var/run/wireguard/{$sif,$cif,$c2if}.sock; }
 trap '_cleanup_uapi; _cleanup' EXIT
 
 underlay hzlanx
 make_netns brk hzlanx-brk
 make_netns srv hzlanx-srv
 make_netns c1 hzlanx-c1
+make_netns c2 hzlanx-c2
 attach "$brk" 10.79.0.1/24
 attach "$srv" 10.79.0.2/24
 attach "$c1" 10.79.0.11/24
+attach "$c2" 10.79.0.12/24
 
 note "broker, a gateway server in two L2 networks and an L3 network, a device"
 start_broker "$brk" 10.79.0.1
@@ -99,6 +101,17 @@ wait_until 20 lists_printer || fail "mDNS service not listed: $(services)"
 services | grep -Eq "^games +minecraft +gw1:25565 +$gw_lan:25565 +tcp$" || fail "announced service not listed: $(services)"
 hz c1 lan services --json | json "sorted(e['source'] for e in d) == ['announced', 'mdns']" | grep -q True ||
   fail "services --json: $(hz c1 lan services --json)"
+
+note "a second device joins: the two devices find a direct path to each other (no endpoints announced)"
+node "$c2" c2 "$c2if"
+hz c2 login --broker "$broker_url" --enroll-key "$device_key" --name laptop2 >/dev/null || fail "login c2"
+out=$(hz c2 lan join games) || fail "c2 join: $out"
+c2_lan=$(echo "$out" | sed -E 's/^joined games: (10\.89\.0\.[0-9]+),.*/\1/')
+wait_until 30 ip netns exec "$c1" ping -c 1 -W 1 "$c2_lan" || fail "no ping between the devices: $(hz c1 status --json)"
+hz c1 status --json | json "[p['path']['kind'] for p in d['peers'] if p['name'] == 'laptop2'] == ['direct']" | grep -q True ||
+  fail "path to laptop2: $(hz c1 status --json)"
+hz c1 status --json | json "[p['path']['kind'] for p in d['peers'] if p['name'] == 'gw1'] == ['direct']" | grep -q True ||
+  fail "path to gw1: $(hz c1 status --json)"
 
 note "the L3 network: an address on the device's interface, a route to the server's"
 out=$(hz c1 lan join routed) || fail "join routed: $out"

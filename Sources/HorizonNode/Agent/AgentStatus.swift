@@ -17,7 +17,7 @@ public struct AgentStatus: Codable, Equatable, Sendable {
     public var interface: InterfaceStatus?
     /// A client's connection to its server.
     public var connection: ConnectionStatus?
-    /// A server's clients.
+    /// The interface's peers: a server's clients, a node's network members.
     public var peers: [PeerStatus]?
 
     public init(version: String, publicKey: String, stateDirectory: String, startedAt: Date, role: NodeRole) {
@@ -73,6 +73,9 @@ public struct PeerStatus: Codable, Equatable, Sendable {
     public var handshakeAge: Int?
     public var rxBytes: UInt64
     public var txBytes: UInt64
+    /// How a network member is reached (`direct`, `relay`, `connecting`); nil for a server's
+    /// clients and a client's gateway.
+    public var path: PeerPath?
 }
 
 public struct ConnectionStatus: Codable, Equatable, Sendable {

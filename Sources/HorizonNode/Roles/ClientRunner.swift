@@ -21,6 +21,10 @@ actor ClientRunner {
     /// The gateway, while connected.
     private var connection: (choice: ConnectionChoice, server: ServerCandidate)?
     private var interface: NodeInterface?
+    /// Finds paths through NATs to the members that announce no endpoint, on the interface's socket.
+    private var paths: PeerPaths?
+    /// The last hand-over to `paths`, so updates reach it in order.
+    private var pathUpdate: Task<Void, Never>?
     private var lastMeshError: String?
     private var rtt: Double?
     private var follower: Task<Void, Never>?
@@ -104,7 +108,7 @@ actor ClientRunner {
         return rebuildInterface()
     }
 
-    func status(into status: inout AgentStatus) {
+    func status(into status: inout AgentStatus) async {
         status.broker = broker
         status.node = NodeInfo(
             id: setup.membership.nodeID, name: setup.membership.name, status: nodeStatus,
@@ -113,7 +117,17 @@ actor ClientRunner {
         status.interface = interface.status(lastError: lastMeshError)
         status.connection = connectionStatus()
         let names = Dictionary((netmap?.peers ?? []).map { ($0.publicKey, $0.name) }, uniquingKeysWith: { a, _ in a })
-        status.peers = interface.device.snapshot().peers.map { PeerStatus($0, name: names[$0.publicKey.base64]) }
+        let gateway = connection.flatMap { PublicKey(base64: $0.server.publicKey) }
+        var peers: [PeerStatus] = []
+        for peer in interface.device.snapshot().peers {
+            var path = await paths?.status(of: peer.publicKey)
+            // A member dialled at its announced endpoint (a server) is reached directly.
+            if path == nil, peer.publicKey != gateway, let endpoint = peer.endpoint {
+                path = PeerPath(kind: .direct, endpoint: endpoint.description)
+            }
+            peers.append(PeerStatus(peer, name: names[peer.publicKey.base64], path: path))
+        }
+        status.peers = peers
     }
 
     /// The TAP of network `id` on this node, or why there is none.
@@ -155,11 +169,15 @@ actor ClientRunner {
         var config = WireGuardConfig(peers: gatewayPeer().map { [$0.configPeer] } ?? [])
         config.interface.privateKey = setup.nodeKey
         config.interface.addresses = RoleSetup.hostPrefixes(netmap?._self.addresses ?? setup.membership.addresses)
+        let created: NodeInterface
         do throws(TunnelError) {
-            interface = try NodeInterface(config: config, name: setup.interfaceName, uapiDirectory: setup.uapiDirectory)
+            created = try NodeInterface(config: config, name: setup.interfaceName, uapiDirectory: setup.uapiDirectory)
         } catch {
             return failures + [error.description]
         }
+        interface = created
+        paths = PeerPaths(device: created.device, broker: setup.membership.broker, credential: setup.membership.credential,
+                          selfID: setup.membership.nodeID)
         syncMesh()
         if let lastMeshError { failures.append(lastMeshError) }
         return failures
@@ -195,11 +213,26 @@ actor ClientRunner {
             interface.syncLANs(networks, names: setup.lanInterfaceNames),
         ].compactMap { $0 }
         lastMeshError = failures.isEmpty ? nil : failures.joined(separator: "; ")
+        if let paths, let netmap {
+            let peers = MeshPlan.pathPeers(in: netmap)
+            let relays = netmap.relays ?? []
+            let previous = pathUpdate
+            pathUpdate = Task {
+                await previous?.value
+                await paths.update(peers: peers, relays: relays)
+            }
+        }
     }
 
     private func tearDownInterface() -> [String]? {
         guard let current = interface else { return nil }
         interface = nil
+        if let paths {
+            self.paths = nil
+            pathUpdate?.cancel()
+            pathUpdate = nil
+            Task { await paths.stop() }
+        }
         return current.stop().map(\.description)
     }
 

@@ -27,6 +27,17 @@ enum MeshPlan {
         }
     }
 
+    /// The members only NAT traversal can reach: those without an announced endpoint
+    /// (devices), for `PeerPaths`. A server is dialled at its endpoint instead.
+    static func pathPeers(in map: Netmap) -> [PathPeer] {
+        guard map._self.status == .approved else { return [] }
+        let members = Set((map.networks ?? []).flatMap { $0.members.map(\.id) })
+        return map.peers.compactMap { peer in
+            guard members.contains(peer.id), peer.endpoints.isEmpty, let key = PublicKey(base64: peer.publicKey) else { return nil }
+            return PathPeer(id: peer.id, publicKey: key)
+        }
+    }
+
     /// `own` (the role's peers) with `mesh` added: a node in both keeps its role entry's
     /// endpoint and keepalive and gets both sets of allowed IPs.
     static func merge(_ own: [DesiredPeer], _ mesh: [DesiredPeer]) -> [DesiredPeer] {

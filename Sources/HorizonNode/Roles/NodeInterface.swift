@@ -79,10 +79,10 @@ extension UAPIPeerSnapshot {
 }
 
 extension PeerStatus {
-    init(_ peer: UAPIPeerSnapshot, name: String?) {
+    init(_ peer: UAPIPeerSnapshot, name: String?, path: PeerPath? = nil) {
         self.init(
             name: name, publicKey: peer.publicKey.base64, endpoint: peer.endpoint?.description,
             handshakeAge: peer.handshakeAge,
-            rxBytes: peer.rxBytes, txBytes: peer.txBytes)
+            rxBytes: peer.rxBytes, txBytes: peer.txBytes, path: path)
     }
 }
