@@ -47,6 +47,7 @@ let package = Package(
         ),
         .target(name: "HorizonCore"),
         .target(name: "CHorizonLinux"),
+        .target(name: "CHorizonChaCha20"),
 
         // Layer 1
         .target(
@@ -54,6 +55,7 @@ let package = Package(
             dependencies: [
                 "HorizonCore",
                 "CLibCrypto",
+                "CHorizonChaCha20",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
