@@ -48,6 +48,7 @@ let package = Package(
         ),
         .target(name: "HorizonCore"),
         .target(name: "CHorizonLinux"),
+        .target(name: "CHorizonChaCha20"),
 
         // Layer 1
         .target(
@@ -55,6 +56,7 @@ let package = Package(
             dependencies: [
                 "HorizonCore",
                 "CLibCrypto",
+                "CHorizonChaCha20",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

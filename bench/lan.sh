@@ -39,6 +39,7 @@ tinc_pids=()
 cleanup() {
   local pid
   for pid in "${tinc_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${tinc_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   "$ROOT/scripts/lab" down "$NAME" >/dev/null 2>&1 || true
   rm -rf "$OUT"
 }
@@ -65,7 +66,8 @@ tinc_up() {
     for other in a b c; do [ "$other" = "$m" ] || cp "$OUT/tinc-$other/hosts/$other" "$OUT/tinc-$m/hosts/"; done
   done
   for m in a b c; do
-    on "$m" tincd -c "$OUT/tinc-$m" -D --pidfile="$OUT/tinc-$m.pid" >"$OUT/tinc-$m.log" 2>&1 &
+    # Not through on(): a backgrounded function is a subshell, and its pid is not tincd's.
+    ip netns exec "$NAME-$m" tincd -c "$OUT/tinc-$m" -D --pidfile="$OUT/tinc-$m.pid" >"$OUT/tinc-$m.log" 2>&1 &
     tinc_pids+=($!)
   done
   for m in b c; do

@@ -1,46 +1,40 @@
-import CLibCrypto
 import HorizonCore
 
-/// ChaCha20-Poly1305 (RFC 8439) sealing and opening in place through one reused OpenSSL
-/// EVP context: the packet-path AEAD.
+/// ChaCha20-Poly1305 (RFC 8439) sealing and opening in place with state built once per key:
+/// the packet-path AEAD. The nonce is WireGuard's: four zero bytes then a 64-bit
+/// little-endian counter.
 ///
-/// OpenSSL rather than swift-crypto because swift-crypto's API returns a fresh buffer per
-/// call; with a reused context and in-place work a seal costs no allocation and runs about
-/// twice as fast at 1420 bytes (HorizonCryptoBench; docs/ARCHITECTURE.md). The nonce is
-/// WireGuard's: four zero bytes then a 64-bit little-endian counter.
+/// Two implementations with identical output: `OnePassChaCha20Poly1305` (one keystream
+/// pass per packet, AVX-512) where the CPU has AVX-512, else `OpenSSLChaCha20Poly1305`
+/// (OpenSSL's EVP AEAD). Neither allocates per call.
 ///
-/// Not thread-safe: the EVP context carries per-call state. One instance may move between
-/// threads (hence `@unchecked Sendable`), but only one thread may use it at a time.
+/// Not thread-safe: each carries per-call state. One instance may move between threads
+/// (hence `@unchecked Sendable`), but only one thread may use it at a time.
 public final class ChaCha20Poly1305Context: @unchecked Sendable {
     public static let tagSize = 16
 
-    private let context: OpaquePointer
-    /// A two-entry OSSL_PARAM list (the tag, then the terminator), reused by every call.
-    private let tagParameters: UnsafeMutablePointer<OSSL_PARAM>
-    /// A two-entry OSSL_PARAM list handing over the 12-byte nonce in `nonce`.
-    private let nonceParameters: UnsafeMutablePointer<OSSL_PARAM>
-    private let nonce: UnsafeMutablePointer<SIMD4<UInt32>>
-    /// The direction (1 seal, 0 open) the context was last initialised for; -1 before the first call.
-    private var direction: Int32 = -1
-
-    public init(key: Bytes32) {
-        guard let context = EVP_CIPHER_CTX_new() else { fatalError("OpenSSL: EVP_CIPHER_CTX_new failed (out of memory)") }
-        self.context = context
-        tagParameters = Self.parameterList(name: Self.tagParameterName, data: nil, size: Self.tagSize)
-        nonce = .allocate(capacity: 1)
-        nonce.initialize(to: .zero)
-        nonceParameters = Self.parameterList(name: Self.nonceParameterName, data: nonce, size: Self.nonceSize)
-        let ok = key.withUnsafeBytes { key in
-            EVP_CipherInit_ex(context, EVP_chacha20_poly1305(), nil, key.baseAddress?.assumingMemoryBound(to: UInt8.self), nil, 1)
-        }
-        precondition(ok == 1, "OpenSSL: cannot set up ChaCha20-Poly1305")
+    enum Implementation {
+        case onePass
+        case openSSL
     }
 
-    deinit {
-        EVP_CIPHER_CTX_free(context)
-        tagParameters.deallocate()
-        nonceParameters.deallocate()
-        nonce.deallocate()
+    private let onePass: OnePassChaCha20Poly1305?
+    private let openSSL: OpenSSLChaCha20Poly1305?
+
+    public convenience init(key: Bytes32) {
+        self.init(key: key, implementation: OnePassChaCha20Poly1305.isSupported ? .onePass : .openSSL)
+    }
+
+    /// Tests pin the implementation to check one against the other.
+    init(key: Bytes32, implementation: Implementation) {
+        switch implementation {
+        case .onePass:
+            onePass = OnePassChaCha20Poly1305(key: key)
+            openSSL = nil
+        case .openSSL:
+            onePass = nil
+            openSSL = OpenSSLChaCha20Poly1305(key: key)
+        }
     }
 
     /// Encrypts `length` bytes at `buffer` in place and writes the 16-byte tag right after
@@ -55,7 +49,7 @@ public final class ChaCha20Poly1305Context: @unchecked Sendable {
     /// Checks and decrypts in place `sealedLength` bytes at `buffer`: ciphertext followed by
     /// its 16-byte tag. On success the first `sealedLength - 16` bytes are the plaintext;
     /// on failure (forged, corrupted, or shorter than a tag) returns false and the buffer
-    /// holds garbage that must not be used.
+    /// must not be used.
     public func open(
         counter: UInt64, buffer: UnsafeMutableRawPointer, sealedLength: Int,
         authenticating aad: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
@@ -66,84 +60,17 @@ public final class ChaCha20Poly1305Context: @unchecked Sendable {
     /// The general RFC 8439 nonce (32-bit prefix, then the 64-bit counter), which only the
     /// RFC's own test vectors need; WireGuard's prefix is always zero.
     func seal(noncePrefix: UInt32, counter: UInt64, buffer: UnsafeMutableRawPointer, length: Int, authenticating aad: UnsafeRawBufferPointer) {
-        let bytes = buffer.assumingMemoryBound(to: UInt8.self)
-        var outLength: Int32 = 0
-        var ok = start(noncePrefix: noncePrefix, counter: counter, encrypt: true, aad: aad)
-        if length > 0 { ok &= EVP_CipherUpdate(context, bytes, &outLength, bytes, Int32(length)) }
-        ok &= EVP_CipherFinal_ex(context, bytes + length, &outLength)
-        ok &= withTagParameter(bytes + length) { EVP_CIPHER_CTX_get_params(context, $0) }
-        // Sealing has no input-dependent failure; a failure here is a broken libcrypto.
-        precondition(ok == 1, "OpenSSL: ChaCha20-Poly1305 seal failed")
+        if let onePass {
+            onePass.seal(noncePrefix: noncePrefix, counter: counter, buffer: buffer, length: length, authenticating: aad)
+        } else {
+            openSSL!.seal(noncePrefix: noncePrefix, counter: counter, buffer: buffer, length: length, authenticating: aad)
+        }
     }
 
     func open(noncePrefix: UInt32, counter: UInt64, buffer: UnsafeMutableRawPointer, sealedLength: Int, authenticating aad: UnsafeRawBufferPointer) -> Bool {
-        let length = sealedLength - Self.tagSize
-        guard length >= 0 else { return false }
-        let bytes = buffer.assumingMemoryBound(to: UInt8.self)
-        var outLength: Int32 = 0
-        var ok = start(noncePrefix: noncePrefix, counter: counter, encrypt: false, aad: aad)
-        if length > 0 { ok &= EVP_CipherUpdate(context, bytes, &outLength, bytes, Int32(length)) }
-        ok &= withTagParameter(bytes + length) { EVP_CIPHER_CTX_set_params(context, $0) }
-        ok &= EVP_CipherFinal_ex(context, bytes + length, &outLength)
-        return ok == 1
-    }
-
-    /// Points the tag parameter at `tag` and hands over the list. Passing it straight to
-    /// get/set_params skips the ctrl-to-params translation of EVP_CIPHER_CTX_ctrl, about
-    /// 15% of a 1420-byte seal.
-    private func withTagParameter(_ tag: UnsafeMutablePointer<UInt8>, _ body: (UnsafeMutablePointer<OSSL_PARAM>) -> Int32) -> Int32 {
-        tagParameters[0].data = UnsafeMutableRawPointer(tag)
-        tagParameters[0].return_size = Self.parameterUnmodified
-        return body(tagParameters)
-    }
-
-    /// OSSL_PARAM_UNMODIFIED: (size_t)-1.
-    private static let parameterUnmodified = Int(bitPattern: UInt.max)
-    private static let nonceSize = 12
-
-    /// A one-parameter OSSL_PARAM list (octet string) plus its terminator.
-    private static func parameterList(name: UnsafePointer<CChar>, data: UnsafeMutableRawPointer?, size: Int) -> UnsafeMutablePointer<OSSL_PARAM> {
-        let list = UnsafeMutablePointer<OSSL_PARAM>.allocate(capacity: 2)
-        list.initialize(to: OSSL_PARAM(
-            key: name, data_type: UInt32(OSSL_PARAM_OCTET_STRING), data: data, data_size: size, return_size: parameterUnmodified))
-        (list + 1).initialize(to: OSSL_PARAM(key: nil, data_type: 0, data: nil, data_size: 0, return_size: 0))
-        return list
-    }
-
-    /// OSSL_CIPHER_PARAM_AEAD_TAG and OSSL_CIPHER_PARAM_AEAD_TLS1_IV_FIXED from
-    /// <openssl/core_names.h>. OSSL_PARAM keeps a pointer to its name, so a name must
-    /// outlive every call: one immutable copy per process.
-    nonisolated(unsafe) private static let tagParameterName = persistentCString("tag")
-    nonisolated(unsafe) private static let nonceParameterName = persistentCString("tlsivfixed")
-
-    private static func persistentCString(_ string: String) -> UnsafePointer<CChar> {
-        let name = Array(string.utf8CString)
-        let copy = UnsafeMutablePointer<CChar>.allocate(capacity: name.count)
-        copy.initialize(from: name, count: name.count)
-        return UnsafePointer(copy)
-    }
-
-    /// Sets direction and nonce (the key stays from `init`) and absorbs the associated data.
-    ///
-    /// While the direction stays the same, the nonce goes in through the provider's TLS
-    /// fixed-IV parameter, which for ChaCha20-Poly1305 is the whole 12-byte nonce: the
-    /// previous EVP_CipherFinal_ex already reset the MAC state. This skips EVP_CipherInit_ex
-    /// (its IV-length query and provider re-initialisation): ~6% more seals and opens per
-    /// second at 1420 bytes in HorizonCryptoBench.
-    private func start(noncePrefix: UInt32, counter: UInt64, encrypt: Bool, aad: UnsafeRawBufferPointer) -> Int32 {
-        nonce.pointee = SIMD4(noncePrefix.littleEndian, UInt32(truncatingIfNeeded: counter).littleEndian, UInt32(counter >> 32).littleEndian, 0)
-        let wanted: Int32 = encrypt ? 1 : 0
-        var ok: Int32
-        if wanted == direction {
-            ok = EVP_CIPHER_CTX_set_params(context, nonceParameters)
-        } else {
-            ok = EVP_CipherInit_ex(context, nil, nil, nil, UnsafeRawPointer(nonce).assumingMemoryBound(to: UInt8.self), wanted)
-            direction = ok == 1 ? wanted : -1
+        if let onePass {
+            return onePass.open(noncePrefix: noncePrefix, counter: counter, buffer: buffer, sealedLength: sealedLength, authenticating: aad)
         }
-        if !aad.isEmpty {
-            var outLength: Int32 = 0
-            ok &= EVP_CipherUpdate(context, nil, &outLength, aad.baseAddress?.assumingMemoryBound(to: UInt8.self), Int32(aad.count))
-        }
-        return ok
+        return openSSL!.open(noncePrefix: noncePrefix, counter: counter, buffer: buffer, sealedLength: sealedLength, authenticating: aad)
     }
 }

@@ -51,6 +51,13 @@ public struct LANSwitch<Member: Hashable & Sendable>: Sendable {
         limiter.forget(.member(member))
     }
 
+    /// Counts `times` more frames from `port` that got `action` without being offered to
+    /// `forward`: a caller that knows they would be decided exactly as one it just offered
+    /// (same addresses, same port, same moment) keeps the counters whole this way.
+    public mutating func countRepeated(_ times: UInt64, of action: Action, from port: Port) {
+        counters.count(action, from: port, times: times)
+    }
+
     /// Decides what to do with `frame`, which entered through `port`.
     public mutating func forward(frame: UnsafeRawBufferPointer, from port: Port, at now: MonotonicTime) -> Action {
         let action = decide(frame: frame, from: port, at: now)
@@ -118,13 +125,13 @@ public struct LANSwitchCounters: Equatable, Sendable {
 
     public var totalDropped: UInt64 { drops.reduce(0, +) }
 
-    mutating func count<Member>(_ action: LANSwitch<Member>.Action, from port: LANSwitch<Member>.Port) {
-        if case .local = port { fromLocal += 1 } else { fromMembers += 1 }
+    mutating func count<Member>(_ action: LANSwitch<Member>.Action, from port: LANSwitch<Member>.Port, times: UInt64 = 1) {
+        if case .local = port { fromLocal += times } else { fromMembers += times }
         switch action {
-        case .deliverLocally: deliveredLocally += 1
-        case .send: unicastSent += 1
-        case .flood: flooded += 1
-        case .drop(let reason): drops[reason.rawValue] += 1
+        case .deliverLocally: deliveredLocally += times
+        case .send: unicastSent += times
+        case .flood: flooded += times
+        case .drop(let reason): drops[reason.rawValue] += times
         }
     }
 }

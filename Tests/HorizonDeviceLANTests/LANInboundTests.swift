@@ -31,8 +31,9 @@ import Testing
     /// Runs `LANInbound.accept` against `segments`; the delivered frame's length, or nil.
     func accept(_ bytes: [UInt8], from peer: PeerIndex, segments: [LANSegment], counts: inout LANPathCounters) -> Int? {
         var bytes = bytes
+        var memo = LANDeliveryMemo()
         return bytes.withUnsafeMutableBytes { buffer in
-            LANInbound.accept(buffer, from: peer, at: clock.now, counts: &counts,
+            LANInbound.accept(buffer, from: peer, at: clock.now, counts: &counts, memo: &memo,
                               lookup: { tag in segments.first { $0.tag == tag } }, segment: { $0 })?.1.count
         }
     }

@@ -5,12 +5,14 @@ import HorizonLAN
 /// byte marks a Horizon frame is parsed, its tag looked up, and the frame offered to that
 /// network's switch as coming from the peer it arrived from. The switch refuses peers that
 /// are not members of the tagged network. Drops are counted by reason; nothing allocates.
+/// Frames repeating the addresses of the last one delivered in the batch skip the switch
+/// (`LANDeliveryMemo`).
 enum LANInbound {
     /// The network and frame to write to its TAP, or nil when the frame was dropped.
     /// Generic over what the lookup yields so tests can run it on bare segments.
     @inline(__always)
     static func accept<Network>(_ plaintext: UnsafeMutableRawBufferPointer, from peer: PeerIndex, at now: MonotonicTime,
-                                counts: inout LANPathCounters, lookup: (LANNetworkTag) -> Network?,
+                                counts: inout LANPathCounters, memo: inout LANDeliveryMemo, lookup: (LANNetworkTag) -> Network?,
                                 segment: (Network) -> LANSegment) -> (Network, UnsafeMutableRawBufferPointer)? {
         counts.framesReceived &+= 1
         switch HorizonFrameHeader.parse(UnsafeRawBufferPointer(plaintext)) {
@@ -26,11 +28,14 @@ enum LANInbound {
                 return nil
             }
             let frame = UnsafeMutableRawBufferPointer(rebasing: plaintext[HorizonFrameHeader.size..<(HorizonFrameHeader.size + length)])
-            let (action, _) = segment(network).forward(UnsafeRawBufferPointer(frame), from: .member(peer), at: now)
+            let segment = segment(network)
+            if memo.repeats(frame, in: segment, from: peer) { return (network, frame) }
+            let (action, _) = segment.forward(UnsafeRawBufferPointer(frame), from: .member(peer), at: now)
             guard action == .deliverLocally else {
                 counts.droppedBySwitch &+= 1
                 return nil
             }
+            memo.remember(frame, in: segment, from: peer)
             return (network, frame)
         }
     }

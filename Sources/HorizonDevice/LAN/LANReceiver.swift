@@ -11,6 +11,9 @@ final class LANReceiver {
     private let capacity: Int
     /// Per network seen by this thread, made on its first frame.
     private var outputs: [UInt32: Output] = [:]
+    /// The networks as of this batch's first frame: one lock per batch, not per frame.
+    private var table: LANTable?
+    private var memo = LANDeliveryMemo()
 
     private final class Output {
         let network: LANNetwork
@@ -34,8 +37,9 @@ final class LANReceiver {
     /// frame stays in `plaintext` until `flush`.
     func receive(_ plaintext: UnsafeMutableRawBufferPointer, from peer: PeerIndex, at now: MonotonicTime,
                  counts: inout LANPathCounters) {
-        let table = registry.table
-        guard let (network, frame) = LANInbound.accept(plaintext, from: peer, at: now, counts: &counts,
+        let table = self.table ?? registry.table
+        self.table = table
+        guard let (network, frame) = LANInbound.accept(plaintext, from: peer, at: now, counts: &counts, memo: &memo,
                                                        lookup: table.network, segment: { $0.segment })
         else { return }
         let output = output(for: network)
@@ -47,8 +51,11 @@ final class LANReceiver {
         counts.framesDelivered &+= 1
     }
 
-    /// Writes what the batch left in the coalescers to the TAPs.
+    /// Writes what the batch left in the coalescers to the TAPs; the next batch sees the
+    /// networks and switches afresh.
     func flush(counts: inout LANPathCounters) {
+        memo.settle()
+        table = nil
         for output in outputs.values where output.coalescer.packetCount > 0 { write(output, counts: &counts) }
     }
 

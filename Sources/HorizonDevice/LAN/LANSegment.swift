@@ -26,6 +26,12 @@ final class LANSegment: Sendable {
         }
     }
 
+    /// Credits the switch with `frames` frames from `peer` delivered locally without being
+    /// offered to it (`LANDeliveryMemo`): one lock for a whole run.
+    func creditDeliveries(_ frames: UInt64, from peer: PeerIndex) {
+        fabric.withLock { $0.countRepeated(frames, of: .deliverLocally, from: .member(peer)) }
+    }
+
     /// Makes exactly `members` the member ports, keeping what was learned about those that stay.
     func setMembers(_ members: [PeerIndex]) {
         fabric.withLock { fabric in
