@@ -38,8 +38,9 @@ import Testing
         // A device without an endpoint dials in; a server is dialled and kept alive.
         #expect(peers[0].endpoint == nil && peers[0].persistentKeepalive == nil && peers[0].allowedIPs == [IPPrefix("10.9.0.3/32")!])
         #expect(peers[1].endpoint == (try Endpoint.parse("192.0.2.3:51820")) && peers[1].persistentKeepalive == MeshPlan.keepalive)
-        // The node's own L3 addresses go on its interface; L2 ones belong to the TAP.
-        #expect(MeshPlan.addresses(in: map) == [IPPrefix("10.9.0.2/32")!, IPPrefix("fd00:9::2/128")!])
+        // The node's own L3 addresses go on its interface with the network's prefix length (so
+        // they are the source towards the members); L2 ones belong to the TAP.
+        #expect(MeshPlan.addresses(in: map) == [IPPrefix("10.9.0.2/24")!, IPPrefix("fd00:9::2/64")!])
         #expect(MeshPlan.isMember(map))
         #expect(!MeshPlan.isMember(Self.map(peers: [], networks: [])) && !MeshPlan.isMember(Self.map(peers: [], networks: nil)))
     }
@@ -60,8 +61,12 @@ import Testing
         #expect(merged[0].endpoint == gateway.endpoint && merged[0].persistentKeepalive == 25)
         #expect(merged[0].allowedIPs == [IPPrefix("0.0.0.0/0")!, IPPrefix("10.9.0.1/32")!])
         #expect(merged[1] == other)
-        // The mesh never routes a default route: only a gateway connection does, with policy routing.
-        #expect(MeshPlan.routes([asMember, other]) == [IPPrefix("10.9.0.1/32")!, IPPrefix("10.9.0.3/32")!])
+        // The mesh never routes a default route: only a gateway connection does, with policy
+        // routing; members inside a network of the node's own go by that network's route.
+        #expect(MeshPlan.routes([asMember, other], in: nil) == [IPPrefix("10.9.0.1/32")!, IPPrefix("10.9.0.3/32")!])
+        let map = Self.map(peers: [], networks: [Self.network("office", mode: .l3, addresses: ["10.9.0.2"], members: [])])
+        let overlay = DesiredPeer(publicKey: other.publicKey, allowedIPs: [IPPrefix("100.64.0.7/32")!, IPPrefix("10.9.0.3/32")!])
+        #expect(MeshPlan.routes([overlay], in: map) == [IPPrefix("100.64.0.7/32")!])
     }
 
     @Test func aTAPGetsTheMembersAddressesWithTheNetworksPrefixLengths() {

@@ -4,13 +4,18 @@ set -euo pipefail
 
 BIN=${HORIZON_BIN_DIR:?HORIZON_BIN_DIR is not set}
 TEST_TMP=$(mktemp -d /tmp/horizon-it.XXXXXX)
-_pids=() _netns=()
+_pids=() _netns=() _at_exit=()
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 note() { echo "--- $*"; }
 
+# at_exit CMD: runs CMD (evaluated) when the test ends, before its processes and namespaces
+# go, keeping the test's exit status.
+at_exit() { _at_exit+=("$1"); }
+
 _cleanup() {
-  local status=$? pid ns
+  local status=$? pid ns hook
+  for hook in "${_at_exit[@]}"; do eval "$hook" || true; done
   for pid in "${_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   for ns in "${_netns[@]}"; do ip netns del "$ns" 2>/dev/null || true; done

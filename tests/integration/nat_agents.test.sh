@@ -4,15 +4,15 @@
 # --random-fully), c5 none — with the broker and Horizon's own TURN relay (`horizon relay`) on
 # the public side. Every pair must connect, through the broker's signaling, and `horizon status
 # --json` says how: direct for EI<->EI and wherever one side has no NAT, through the relay for
-# symmetric<->symmetric; EI<->symmetric may take either. Then the relay is killed: the pairs
-# that went direct keep working. (No NAT on both sides is node_lan's case.)
+# symmetric<->symmetric; EI<->symmetric may take either. Then dev1's underlay address changes
+# during a TCP transfer, which completes with the right checksum; last, the relay is killed
+# and the pairs that went direct keep working. (No NAT on both sides is node_lan's case.)
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/node_lib.sh"
 
 public_ip=203.0.113.1
 ifs=(); for n in 1 2 3 4 5; do ifs+=("hzn$n$$"); done   # interface names are global for the UAPI sockets
-_cleanup_uapi() { for i in "${ifs[@]}"; do rm -f "/var/run/wireguard/$i.sock"; done; }
-trap '_cleanup_uapi; _cleanup' EXIT
+at_exit 'for i in "${ifs[@]}"; do rm -f "/var/run/wireguard/$i.sock"; done'
 
 make_netns pub hznatx-pub
 ip -n "$pub" addr add $public_ip/32 dev lo
@@ -83,13 +83,41 @@ for a in 1 2 3 4 5; do
   for b in 1 2 3 4 5; do
     [ "$a" -lt "$b" ] || continue
     note "dev$a (${nats[$a]}) <-> dev$b (${nats[$b]}): $(expected $a $b)"
-    wait_until 40 pings $a "${addr[$b]}" || fail "dev$a cannot reach dev$b: $(hz d$a status --json)"
+    wait_until 40 pings $a "${addr[$b]}" || fail "dev$a cannot reach dev$b: $(hz d$a status --json) --- dev$b: $(hz d$b status --json)"
     pings $b "${addr[$a]}" >/dev/null || fail "dev$b cannot reach dev$a"
     want=$(expected $a $b)
     wait_until 20 path_is $a dev$b "$want" || fail "dev$a -> dev$b path $(path_of $a dev$b), want $want: $(hz d$a status --json)"
     wait_until 20 path_is $b dev$a "$want" || fail "dev$b -> dev$a path $(path_of $b dev$a), want $want"
   done
 done
+
+note "dev1's underlay address changes in the middle of a TCP transfer to dev5; the transfer completes intact"
+start_bg "$TEST_TMP/sink.log" ip netns exec "$c5" python3 -c '
+import hashlib, socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("0.0.0.0", 47100)); s.listen(1)
+s.settimeout(90); c, _ = s.accept(); c.settimeout(90); h, n = hashlib.sha256(), 0
+while chunk := c.recv(65536): h.update(chunk); n += len(chunk)
+print(n, h.hexdigest(), flush=True)'
+sleep 0.5
+# 12 MiB in 64 KiB pieces, paced over about 5 s so the address changes while it flows; the
+# sender waits up to 60 s on a stalled send (TCP retransmits until the path is back).
+start_bg "$TEST_TMP/source.log" ip netns exec "$c1" python3 -c '
+import hashlib, os, socket, sys, time
+data = os.urandom(12 << 20); c = socket.create_connection((sys.argv[1], 47100), 60)
+for i in range(0, len(data), 65536): c.sendall(data[i:i + 65536]); time.sleep(0.025)
+c.shutdown(socket.SHUT_WR); c.recv(1)
+print(len(data), hashlib.sha256(data).hexdigest(), flush=True)' "${addr[5]}"
+source_pid=$LAST_PID
+sleep 1.5
+ip netns exec "$c1" sysctl -qw net.ipv4.conf.u0.promote_secondaries=1
+ip -n "$c1" addr add 10.0.1.3/24 dev u0
+ip -n "$c1" addr del 10.0.1.2/24 dev u0
+wait "$source_pid" || fail "the sender failed: $(cat "$TEST_TMP/source.log")"
+wait_until 30 test -s "$TEST_TMP/sink.log" || fail "the receiver got no end of stream"
+[ "$(cat "$TEST_TMP/sink.log")" = "$(cat "$TEST_TMP/source.log")" ] ||
+  fail "sent $(cat "$TEST_TMP/source.log"), received $(cat "$TEST_TMP/sink.log")"
+note "received intact: $(cat "$TEST_TMP/sink.log")"
+pings 5 "${addr[1]}" >/dev/null || fail "dev5 lost dev1 after the move"
 
 note "the relay dies: the direct pairs keep working"
 kill "$relay_pid"; wait "$relay_pid" 2>/dev/null || true

@@ -12,8 +12,7 @@ source "$(dirname "$0")/node_lib.sh"
 
 upstream_ip=198.51.100.2 server_uplink_ip=198.51.100.1
 sif=hzs$$ c1if=hzc$$ c2if=hzd$$   # interface names are global for the UAPI sockets
-_cleanup_uapi() { rm -f /var/run/wireguard/{$sif,$c1if,$c2if}.sock; }
-trap '_cleanup_uapi; _cleanup' EXIT
+at_exit 'rm -f /var/run/wireguard/{$sif,$c1if,$c2if}.sock'
 
 underlay hznode
 make_netns brk hznode-brk
@@ -106,7 +105,8 @@ echo "$out" | grep -q "not a port" || fail "bad port said: $out"
 # The L2 network's TAP came up on the connected client's interface, and goes when it leaves.
 wait_until 10 ip -n "$c1" link show hzlan1 || fail "no TAP for lan1: $(hz c1 status --json)"
 hz c1 lan leave lan1 | grep -q "^left lan1" || fail "lan leave"
-ip -n "$c1" link show hzlan1 2>/dev/null && fail "TAP left behind after lan leave"
+# The TAP goes once the packet threads let go of it (within a batch).
+wait_until 5 sh -c "! ip -n $c1 link show hzlan1" || fail "TAP left behind after lan leave"
 ip netns exec "$c1" ping -c 1 -W 2 $upstream_ip >/dev/null || fail "c1 lost upstream when it left lan1"
 
 note "revoking client 2 stops its traffic within seconds; client 1 goes on"

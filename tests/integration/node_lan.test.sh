@@ -8,8 +8,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/node_lib.sh"
 
 sif=hzs$$ cif=hzc$$ c2if=hzd$$ tap=hzl$$   # interface names are global for the UAPI sockets
-_cleanup_uapi() { rm -f /var/run/wireguard/{$sif,$cif,$c2if}.sock; }
-trap '_cleanup_uapi; _cleanup' EXIT
+at_exit 'rm -f /var/run/wireguard/{$sif,$cif,$c2if}.sock'
 
 underlay hzlanx
 make_netns brk hzlanx-brk
@@ -116,13 +115,13 @@ hz c1 status --json | json "[p['path']['kind'] for p in d['peers'] if p['name'] 
 note "the L3 network: an address on the device's interface, a route to the server's"
 out=$(hz c1 lan join routed) || fail "join routed: $out"
 c1_routed=$(echo "$out" | sed -E 's/^joined routed: (10\.90\.0\.[0-9]+),.*/\1/')
-ip -n "$c1" -o -4 addr show dev "$cif" | grep -q "inet $c1_routed/32" || fail "no routed address: $(ip -n "$c1" addr show dev "$cif")"
+ip -n "$c1" -o -4 addr show dev "$cif" | grep -q "inet $c1_routed/24" || fail "no routed address: $(ip -n "$c1" addr show dev "$cif")"
 gw_routed=$(hz gw lan list --json | json "[n['addresses'][0] for n in d if n['name'] == 'routed'][0]")
 wait_until 20 ip netns exec "$c1" ping -c 1 -W 1 "$gw_routed" || fail "no ping on the L3 network: $(ip -n "$c1" route)"
 
 note "leaving: the TAP goes, then the interface once no network is left"
 hz c1 lan leave games | grep -q "^left games" || fail "leave games"
-ip -n "$c1" link show "$tap" 2>/dev/null && fail "TAP left behind"
+wait_until 5 sh -c "! ip -n $c1 link show $tap" || fail "TAP left behind"
 wait_until 20 sh -c "! ip netns exec $c1 ping -c 1 -W 1 $gw_lan" || fail "the LAN still answers after leaving"
 out=$(hz c1 lan leave games 2>&1) && fail "left a network twice"
 echo "$out" | grep -q "not a member" || fail "second leave said: $out"

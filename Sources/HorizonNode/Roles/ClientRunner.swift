@@ -209,7 +209,7 @@ actor ClientRunner {
         let own = gatewayPeer().map { [$0] } ?? []
         let networks = MeshPlan.isMember(netmap) ? netmap?.networks ?? [] : []
         let failures = [
-            interface.sync(MeshPlan.merge(own, mesh), routing: MeshPlan.routes(mesh), addresses: netmap.map(MeshPlan.addresses) ?? []),
+            interface.sync(MeshPlan.merge(own, mesh), routing: MeshPlan.routes(mesh, in: netmap), addresses: netmap.map(MeshPlan.addresses) ?? []),
             interface.syncLANs(networks, names: setup.lanInterfaceNames),
         ].compactMap { $0 }
         lastMeshError = failures.isEmpty ? nil : failures.joined(separator: "; ")

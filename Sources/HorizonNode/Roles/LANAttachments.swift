@@ -34,6 +34,9 @@ final class LANAttachments {
         for (tag, current) in attached where wanted[tag]?.id != current.networkID {
             current.listener?.stop()
             device.detachLAN(tag: tag)
+            // The device lets go of the TAP's descriptor only when its packet threads next
+            // look (an idle LAN may wait for minutes); deleting the link ends the network now.
+            _ = try? SystemTool.ip(["link", "del", "dev", current.interfaceName])
             attached[tag] = nil
         }
         for (tag, network) in wanted.sorted(by: { $0.key < $1.key }) {
@@ -77,12 +80,7 @@ final class LANAttachments {
 
     /// Addresses with the network's prefix lengths, then MTU and up.
     static func changes(_ network: NetmapNetwork, interface: String, mtu: Int) -> [NetworkChange] {
-        let lengths = [IPPrefix(network.cidr), IPPrefix(network.ipv6Prefix)].compactMap { $0 }
-        let addresses: [IPPrefix] = network.addresses.compactMap { text in
-            guard let address = IPAddress(text), let subnet = lengths.first(where: { $0.address.isIPv4 == address.isIPv4 }) else { return nil }
-            return IPPrefix(address: address, length: subnet.length)
-        }
-        return addresses.map { NetworkChange.address($0, interface: interface) } + [.linkUp(interface: interface, mtu: mtu)]
+        MeshPlan.prefixes(network).map { NetworkChange.address($0, interface: interface) } + [.linkUp(interface: interface, mtu: mtu)]
     }
 
     /// What members announce by mDNS, per network name.

@@ -58,17 +58,32 @@ enum MeshPlan {
     }
 
     /// This node's own addresses in its L3 networks, for its interface (an L2 network's go on
-    /// its TAP).
+    /// its TAP), with the networks' prefix lengths: the kernel then takes the network's address
+    /// as the source towards its members (with a /32 it would take the overlay address, which
+    /// the members' cryptokey routing refuses).
     static func addresses(in map: Netmap) -> [IPPrefix] {
         guard map._self.status == .approved else { return [] }
-        let own = Set(map._self.addresses)
-        let inNetworks = (map.networks ?? []).filter { $0.mode == .l3 }.flatMap(\.addresses)
-        return RoleSetup.hostPrefixes(inNetworks.filter { !own.contains($0) })
+        let own = Set(map._self.addresses.compactMap(IPAddress.init))
+        return (map.networks ?? []).filter { $0.mode == .l3 }.flatMap(prefixes).filter { !own.contains($0.address) }
     }
 
-    /// Routes the mesh needs in the main table: its peers' addresses (never a default route,
-    /// which only a gateway connection sets up, with policy routing).
-    static func routes(_ mesh: [DesiredPeer]) -> [IPPrefix] {
-        mesh.flatMap(\.allowedIPs).filter { $0.length > 0 }
+    /// The node's addresses in `network` with the network's prefix lengths.
+    static func prefixes(_ network: NetmapNetwork) -> [IPPrefix] {
+        let subnets = [IPPrefix(network.cidr), IPPrefix(network.ipv6Prefix)].compactMap { $0 }
+        return network.addresses.compactMap { text in
+            guard let address = IPAddress(text), let subnet = subnets.first(where: { $0.address.isIPv4 == address.isIPv4 }) else { return nil }
+            return IPPrefix(address: address, length: subnet.length)
+        }
+    }
+
+    /// Routes `peers` need in the main table: their addresses, except those inside a network
+    /// whose subnet the node's own address there already routes to the interface (that route
+    /// carries the node's address as the source; a host route would not), and never a default
+    /// route, which only a gateway connection sets up, with policy routing.
+    static func routes(_ peers: [DesiredPeer], in map: Netmap?) -> [IPPrefix] {
+        let subnets = map.map(addresses)?.map(\.masked) ?? []
+        return peers.flatMap(\.allowedIPs).filter { prefix in
+            prefix.length > 0 && !subnets.contains { $0.length <= prefix.length && $0.contains(prefix.address) }
+        }
     }
 }

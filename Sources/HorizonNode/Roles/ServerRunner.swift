@@ -151,7 +151,7 @@ actor ServerRunner {
     private func apply(_ map: Netmap, to interface: NodeInterface) {
         let desired = MeshPlan.merge(Self.desiredPeers(map), MeshPlan.peers(in: map))
         let failures = [
-            interface.sync(desired, routing: desired.flatMap(\.allowedIPs), addresses: MeshPlan.addresses(in: map)),
+            interface.sync(desired, routing: MeshPlan.routes(desired, in: map), addresses: MeshPlan.addresses(in: map)),
             interface.syncLANs(map._self.status == .approved ? map.networks ?? [] : [], names: setup.lanInterfaceNames),
         ].compactMap { $0 }
         lastDataPlaneError = failures.isEmpty ? nil : failures.joined(separator: "; ")
