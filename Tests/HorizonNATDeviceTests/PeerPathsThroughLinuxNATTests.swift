@@ -124,7 +124,8 @@ import Testing
 }
 
 /// A paced TCP transfer (6 MiB over about 4 s) between two namespaces, each end reporting
-/// "<bytes> <sha256>" of what it sent or received.
+/// "<bytes> <sha256>" of what it sent or received. (The scripts use `__import__`: a line
+/// starting with `import` would read as a Swift import to ArchitectureTests.)
 struct TCPTransfer {
     let receiver: Process
     let sender: Process
@@ -133,7 +134,7 @@ struct TCPTransfer {
 
     init(from source: NetworkNamespace, to destination: NetworkNamespace, address: String) throws {
         receiver = Self.python(in: destination, address, """
-            import socket, hashlib, sys
+            socket, hashlib, sys = map(__import__, ["socket", "hashlib", "sys"])
             s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s.bind((sys.argv[1], 5001)); s.listen(1); s.settimeout(20)
             c, _ = s.accept(); c.settimeout(20); h = hashlib.sha256(); n = 0
@@ -146,7 +147,7 @@ struct TCPTransfer {
         try receiver.run()
         usleep(300_000)
         sender = Self.python(in: source, address, """
-            import socket, hashlib, sys, time
+            socket, hashlib, sys, time = map(__import__, ["socket", "hashlib", "sys", "time"])
             s = socket.create_connection((sys.argv[1], 5001), timeout=20)
             block = bytes(i % 251 for i in range(65536)); h = hashlib.sha256()
             for i in range(96):
