@@ -17,7 +17,7 @@ public final class TURNRelayServer: @unchecked Sendable {
     private let threads = Mutex(0)
     private let finished = DispatchSemaphore(value: 0)
     private let sendLock = NSLock()
-    private let sendBatch = UDPSendBatch(capacity: 64)
+    private let sendBatch = UDPSendBatch(capacity: 1)
 
     /// - Parameter relayIP: the address relayed sockets bind to and advertise; defaults to the
     ///   listening address, which must then be a specific one (not 0.0.0.0 or ::).
@@ -106,48 +106,27 @@ public final class TURNRelayServer: @unchecked Sendable {
         if !stopping.load(ordering: .relaxed) { socket.close() }   // released; `stop()` closes the rest
     }
 
-    /// Datagrams leave grouped by socket, each group in one sendmmsg per batch (segmented when
-    /// sizes match): a batch the listener read is relayed with as few system calls.
     private func carryOut(_ outputs: [TURNServerOutput]) {
-        var groups: [(socket: UDPSocket, datagrams: [(bytes: [UInt8], to: UDPAddress)])] = []
-        func add(_ bytes: [UInt8], to destination: UDPAddress, through socket: UDPSocket) {
-            if let last = groups.indices.last, groups[last].socket === socket {
-                groups[last].datagrams.append((bytes, destination))
-            } else {
-                groups.append((socket, [(bytes, destination)]))
-            }
-        }
         for output in outputs {
             switch output {
             case .toClient(let bytes, let client):
-                add(bytes, to: client, through: listener)
+                send(bytes, to: client, through: listener)
             case .toPeer(let bytes, let relayed, let peer):
-                if let socket = relays.withLock({ $0[relayed] }) { add(bytes, to: peer, through: socket) }
+                if let socket = relays.withLock({ $0[relayed] }) { send(bytes, to: peer, through: socket) }
             case .released(let relayed):
                 // Its thread sees the socket gone and closes it.
                 relays.withLock { $0[relayed] = nil }
             }
         }
-        for group in groups { send(group.datagrams, through: group.socket) }
     }
 
-    private func send(_ datagrams: [(bytes: [UInt8], to: UDPAddress)], through socket: UDPSocket) {
+    private func send(_ bytes: [UInt8], to destination: UDPAddress, through socket: UDPSocket) {
         sendLock.withLock {
-            var start = 0
-            while start < datagrams.count {
-                let chunk = datagrams[start..<min(start + sendBatch.capacity, datagrams.count)]
-                let storage = Array(chunk.map(\.bytes).joined())
-                storage.withUnsafeBytes { raw in
-                    sendBatch.removeAll()
-                    var offset = 0
-                    for datagram in chunk {
-                        sendBatch.append(UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + datagram.bytes.count)]), to: datagram.to)
-                        offset += datagram.bytes.count
-                    }
-                    _ = socket.send(sendBatch)
-                    sendBatch.removeAll()
-                }
-                start += chunk.count
+            bytes.withUnsafeBytes { raw in
+                sendBatch.removeAll()
+                _ = sendBatch.append(raw, to: destination)
+                _ = socket.send(sendBatch)
+                sendBatch.removeAll()
             }
         }
     }
