@@ -47,14 +47,17 @@ struct HorizonNATBench: AsyncParsableCommand {
             print("| \(a) | \(b) | \(kinds.sorted().joined(separator: "/")) | \(ms(median)) | \(ms(times.first!)) | \(ms(times.last!)) | \(times.count) of \(runs) |")
         }
         print("")
-        print("| path | NATs | iperf3 TCP |")
-        print("|---|---|---|")
-        for (a, b) in [(LinuxNATNetwork.NAT.masquerade, LinuxNATNetwork.NAT.masquerade), (.randomFully, .randomFully)] {
-            let (kind, rate) = try await PathPair.with(a, b, prefix: "hznat4b") { pair in
+        print("| path | NATs | relay | iperf3 TCP |")
+        print("|---|---|---|---|")
+        let throughputCells: [(LinuxNATNetwork.NAT, LinuxNATNetwork.NAT, PathPair.Relay)] = [
+            (.masquerade, .masquerade, .coturn), (.randomFully, .randomFully, .coturn), (.randomFully, .randomFully, .horizon),
+        ]
+        for (a, b, relay) in throughputCells {
+            let (kind, rate) = try await PathPair.with(a, b, prefix: "hznat4b", relay: relay) { pair in
                 _ = await pair.setUpTime()
                 return (await pair.kind(), try pair.throughput(seconds: seconds))
             }
-            print("| \(kind) | \(a) <-> \(b) | \(String(format: "%.0f", rate / 1e6)) Mbit/s |")
+            print("| \(kind) | \(a) <-> \(b) | \(relay) | \(String(format: "%.0f", rate / 1e6)) Mbit/s |")
         }
     }
 

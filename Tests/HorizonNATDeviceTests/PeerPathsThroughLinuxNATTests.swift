@@ -98,14 +98,17 @@ import Testing
         }
     }
 
-    /// Node a's underlay address changes from 10.0.1.2 to 10.0.1.3 mid-session: a gathers
-    /// again, signals a new session, and b's WireGuard peer moves to the new address.
+    /// Node a's underlay address changes from 10.0.1.2 to 10.0.1.3 in the middle of a TCP
+    /// transfer from b: the transfer finishes with the right checksum, and a gathers again,
+    /// signals a new session, and b's WireGuard peer moves to the new address.
     @Test(.enabled(if: available, "needs root, /dev/net/tun, coturn and iptables"), .timeLimit(.minutes(1)))
     func followsANodeWhoseAddressChanges() async throws {
         try await PathPair.with(.none, .none) { pair in
             let before = try #require(await pair.paths(), "no path")
             #expect(before.1.endpoint == "10.0.1.2:51820")
             try pair.b.ping(pair.a)
+            let transfer = try TCPTransfer(from: pair.b.namespace, to: pair.a.namespace, address: pair.a.overlayAddress)
+            try await Task.sleep(for: .seconds(1))
             let a = pair.a.namespace
             try Command.run(["ip", "netns", "exec", a.name, "sysctl", "-qw", "net.ipv4.conf.hznat-c1.promote_secondaries=1"])
             try a.ip("addr", "add", "10.0.1.3/24", "dev", "hznat-c1")
@@ -113,7 +116,66 @@ import Testing
             let after = await pair.paths(within: .seconds(15)) { _, fromB in fromB.endpoint == "10.0.1.3:51820" }
             let now = await pair.b.path(to: pair.a)
             #expect(after != nil, "b still reaches a at \(String(describing: now))")
+            let (sent, received) = try await transfer.finish(within: .seconds(30))
+            #expect(!sent.isEmpty && sent == received, "sent \(sent), received \(received)")
             try pair.b.ping(pair.a)
         }
+    }
+}
+
+/// A paced TCP transfer (6 MiB over about 4 s) between two namespaces, each end reporting
+/// "<bytes> <sha256>" of what it sent or received. (The scripts use `__import__`: a line
+/// starting with `import` would read as a Swift import to ArchitectureTests.)
+struct TCPTransfer {
+    let receiver: Process
+    let sender: Process
+    let receiverOutput = Pipe()
+    let senderOutput = Pipe()
+
+    init(from source: NetworkNamespace, to destination: NetworkNamespace, address: String) throws {
+        receiver = Self.python(in: destination, address, """
+            socket, hashlib, sys = map(__import__, ["socket", "hashlib", "sys"])
+            s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((sys.argv[1], 5001)); s.listen(1); s.settimeout(20)
+            c, _ = s.accept(); c.settimeout(20); h = hashlib.sha256(); n = 0
+            while True:
+                d = c.recv(65536)
+                if not d: break
+                h.update(d); n += len(d)
+            print(n, h.hexdigest())
+            """, output: receiverOutput)
+        try receiver.run()
+        usleep(300_000)
+        sender = Self.python(in: source, address, """
+            socket, hashlib, sys, time = map(__import__, ["socket", "hashlib", "sys", "time"])
+            s = socket.create_connection((sys.argv[1], 5001), timeout=20)
+            block = bytes(i % 251 for i in range(65536)); h = hashlib.sha256()
+            for i in range(96):
+                s.sendall(block); h.update(block); time.sleep(0.04)
+            s.close(); print(96 * 65536, h.hexdigest())
+            """, output: senderOutput)
+        try sender.run()
+    }
+
+    private static func python(in namespace: NetworkNamespace, _ address: String, _ script: String, output: Pipe) -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["ip", "netns", "exec", namespace.name, "python3", "-c", script, address]
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        return process
+    }
+
+    /// What each end reported; both are stopped if they take longer than `timeout`.
+    func finish(within timeout: Duration) async throws -> (sent: String, received: String) {
+        let deadline = MonotonicTime.now() + timeout
+        while (sender.isRunning || receiver.isRunning) && MonotonicTime.now() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        for process in [sender, receiver] where process.isRunning { process.terminate() }
+        func text(_ pipe: Pipe) -> String {
+            String(decoding: ReadToEnd.bytes(of: pipe.fileHandleForReading.fileDescriptor), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return (text(senderOutput), text(receiverOutput))
     }
 }

@@ -46,7 +46,7 @@ start_horizon_relay() {
 }
 # turnserver may ignore SIGTERM, which lib.sh's cleanup sends: kill relays first, keeping the status.
 relay_pid=
-trap 'status=$?; [ -n "$relay_pid" ] && kill -KILL "$relay_pid" 2>/dev/null; (exit $status); _cleanup' EXIT
+trap 'status=$?; set +e; [ -n "$relay_pid" ] && kill -KILL "$relay_pid" 2>/dev/null; (exit $status); _cleanup' EXIT
 
 # through_relay NAME: the whole session through the relay START_NAME started, then everything stopped.
 through_relay() {
