@@ -90,9 +90,15 @@ struct RequestContextMiddleware: AsyncMiddleware {
         } catch let error as any AbortError where error.status == .payloadTooLarge {
             throw Self.tooLarge(maxBodyBytes)
         }
-        let context = RequestContext(request: request, authentication: try await authenticate(request))
+        let (authentication, contact) = try await authenticate(request)
+        let context = RequestContext(request: request, authentication: authentication)
         return try await RequestContext.$current.withValue(context) {
-            try await next.respond(to: request)
+            guard let contact else { return try await next.respond(to: request) }
+            // Alongside the handler, so the stamp and the handler's own writes share a group.
+            async let stamped: Void = nodes.recordContact(contact, on: request.db)
+            let response = try await next.respond(to: request)
+            await stamped
+            return response
         }
     }
 
@@ -100,20 +106,22 @@ struct RequestContextMiddleware: AsyncMiddleware {
         APIError(.payloadTooLarge, "payload_too_large", "the request body is larger than \(limit) bytes")
     }
 
-    private func authenticate(_ request: Request) async throws -> RequestContext.Authentication {
-        guard let header = request.headers.first(name: .authorization) else { return .anonymous }
+    /// Who the bearer token stands for, and a node's contact stamp if one is due.
+    private func authenticate(_ request: Request) async throws -> (RequestContext.Authentication, NodeActivityWriter.Write?) {
+        guard let header = request.headers.first(name: .authorization) else { return (.anonymous, nil) }
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-            return .rejected(APIError(.unauthorized, "unauthorized", "the Authorization header must be 'Bearer <token>'"))
+            return (.rejected(APIError(.unauthorized, "unauthorized", "the Authorization header must be 'Bearer <token>'")), nil)
         }
         let secret = String(parts[1]).trimmingCharacters(in: .whitespaces)
         do {
             if NodeCredentials.isNodeCredential(secret) {
-                return .node(try await nodes.resolve(secret: secret, on: request.db))
+                let resolved = try await nodes.resolve(secret: secret, on: request.db)
+                return (.node(resolved.principal), resolved.contact)
             }
-            return .authenticated(try await tokens.resolve(secret: secret, on: request.db))
+            return (.authenticated(try await tokens.resolve(secret: secret, on: request.db)), nil)
         } catch let error as APIError {
-            return .rejected(error)
+            return (.rejected(error), nil)
         }
     }
 }
