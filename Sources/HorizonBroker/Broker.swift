@@ -30,7 +30,7 @@ public enum Broker {
         // Netmaps' encoded peers, shared by the fetch and the WebSocket.
         let netmapJSON = NetmapJSON()
         try api.registerHandlers(
-            on: VaporTransport(routesBuilder: app),
+            on: BufferedVaporTransport(routes: app),
             configuration: .init(dateTranscoder: APIDateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
             middlewares: [AuthenticationGate(access: api.operationAccess), NetmapFetchMiddleware(netmap: services.netmap, json: netmapJSON)])
         app.brokerServices = services
