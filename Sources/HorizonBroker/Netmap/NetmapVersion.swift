@@ -39,7 +39,7 @@ enum NetmapVersion {
         // One update over all digests: a thousand small updates cost more than the hashing.
         var digests: [UInt8] = []
         digests.reserveCapacity(peers.count * SHA256Digest.byteCount)
-        for peer in peers { digests += peer.bytes }
+        for peer in peers { peer.bytes.withUnsafeBytes { digests.append(contentsOf: $0) } }
         hash.update(data: digests)
         return hash.finalize().prefix(16).map { String(format: "%02x", $0) }.joined()
     }
