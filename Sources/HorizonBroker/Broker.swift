@@ -19,12 +19,14 @@ public enum Broker {
         // Order matters: metrics see the final status, errors become JSON before that, and
         // the request context (body limit, principal) wraps every handler.
         app.middleware = Middlewares()
-        app.middleware.use(MetricsMiddleware(registry: services.metrics))
         // A line per request is debug output: at info, thousands of heartbeats a second are
         // thousands of log writes (`--log-level debug` shows them).
-        app.middleware.use(RouteLoggingMiddleware(logLevel: .debug))
-        app.middleware.use(APIErrorMiddleware())
-        app.middleware.use(RequestContextMiddleware(tokens: services.tokens, nodes: services.nodeCredentials, maxBodyBytes: config.security.maxBodyBytes))
+        if app.logger.logLevel <= .debug { app.middleware.use(RouteLoggingMiddleware(logLevel: .debug)) }
+        app.middleware.use(AsyncMiddlewareChain([
+            MetricsMiddleware(registry: services.metrics),
+            APIErrorMiddleware(),
+            RequestContextMiddleware(tokens: services.tokens, nodes: services.nodeCredentials, maxBodyBytes: config.security.maxBodyBytes),
+        ]))
 
         let api = try BrokerAPI(services: services, storeName: config.store.name)
         // Netmaps' encoded peers, shared by the fetch and the WebSocket.
