@@ -28,9 +28,29 @@ final class NodeActivityWriter: Sendable {
     func record(_ write: Write, on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { throw APIError(.internalServerError, "internal_error", "the store does not speak SQL") }
         try await groups.submit(write) { writes in
-            try await Self.write(writes, on: sql)
+            if Self.hasBothKinds(writes) {
+                // Two statements, one commit: on PostgreSQL a commit is a WAL flush, and a group
+                // of first-time callers (a heartbeat and its contact stamp each) paid two.
+                try await db.transaction { tx in
+                    guard let sql = tx as? any SQLDatabase else { throw APIError(.internalServerError, "internal_error", "the store does not speak SQL") }
+                    try await Self.write(writes, on: sql)
+                }
+            } else {
+                try await Self.write(writes, on: sql)
+            }
             return writes.map { _ in () }
         }
+    }
+
+    private static func hasBothKinds(_ writes: [Write]) -> Bool {
+        var heartbeat = false, contact = false
+        for write in writes {
+            switch write {
+            case .heartbeat: heartbeat = true
+            case .contact: contact = true
+            }
+        }
+        return heartbeat && contact
     }
 
     /// One batch: at most one statement per kind of write.
