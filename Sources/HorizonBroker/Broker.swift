@@ -19,21 +19,27 @@ public enum Broker {
         // Order matters: metrics see the final status, errors become JSON before that, and
         // the request context (body limit, principal) wraps every handler.
         app.middleware = Middlewares()
-        app.middleware.use(MetricsMiddleware(registry: services.metrics))
-        app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
-        app.middleware.use(APIErrorMiddleware())
-        app.middleware.use(RequestContextMiddleware(tokens: services.tokens, nodes: services.nodeCredentials, maxBodyBytes: config.security.maxBodyBytes))
+        // A line per request is debug output: at info, thousands of heartbeats a second are
+        // thousands of log writes (`--log-level debug` shows them).
+        if app.logger.logLevel <= .debug { app.middleware.use(RouteLoggingMiddleware(logLevel: .debug)) }
+        app.middleware.use(AsyncMiddlewareChain([
+            MetricsMiddleware(registry: services.metrics),
+            APIErrorMiddleware(),
+            RequestContextMiddleware(tokens: services.tokens, nodes: services.nodeCredentials, maxBodyBytes: config.security.maxBodyBytes),
+        ]))
 
         let api = try BrokerAPI(services: services, storeName: config.store.name)
+        // Netmaps' encoded peers, shared by the fetch and the WebSocket.
+        let netmapJSON = NetmapJSON()
         try api.registerHandlers(
-            on: VaporTransport(routesBuilder: app),
+            on: BufferedVaporTransport(routes: app),
             configuration: .init(dateTranscoder: APIDateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
-            middlewares: [AuthenticationGate(access: api.operationAccess)])
+            middlewares: [AuthenticationGate(access: api.operationAccess), NetmapFetchMiddleware(netmap: services.netmap, json: netmapJSON)])
         app.brokerServices = services
         if config.nodes.runsPresenceSweep {
             app.lifecycle.use(ServerPresenceSweeper(presence: services.serverPresence, interval: config.nodes.sweepInterval))
         }
-        NetmapWatchRoute(netmap: services.netmap, metrics: services.metrics).register(on: app)
+        NetmapWatchRoute(netmap: services.netmap, json: netmapJSON, metrics: services.metrics).register(on: app)
         SignalingRoute(hub: services.signaling, netmap: services.netmap, metrics: services.metrics).register(on: app)
         if case .postgres(let url) = config.store {
             let relay = try PostgresNetmapRelay(

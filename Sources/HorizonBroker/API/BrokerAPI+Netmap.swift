@@ -15,23 +15,28 @@ extension BrokerAPI {
 }
 
 extension Components.Schemas.Netmap {
-    init(_ map: Netmap) {
+    /// `peers`, when given, stands in for the map's own (``NetmapJSON`` splices them in encoded).
+    init(_ map: Netmap, peers: [Components.Schemas.NetmapNode]? = nil) {
         let me = map.node
         self.init(
             version: map.version,
             _self: .init(
                 id: me.id.uuidString, kind: .init(me.kind), name: me.name, publicKey: me.publicKey,
                 status: .init(me.status), addresses: me.addresses),
-            peers: map.peers.map { peer in
-                .init(
-                    id: peer.id.uuidString, kind: .init(peer.kind), name: peer.name, publicKey: peer.publicKey,
-                    addresses: peer.addresses, allowedIPs: peer.allowedIPs, endpoints: peer.endpoints,
-                    location: peer.location.map {
-                        .init(country: $0.country, city: $0.city, latitude: $0.latitude, longitude: $0.longitude)
-                    },
-                    load: peer.load)
-            },
+            peers: peers ?? map.peers.map(Components.Schemas.NetmapNode.init),
             networks: map.networks.networks.map(Components.Schemas.NetmapNetwork.init),
             relays: map.networks.relays.map(Components.Schemas.Relay.init))
+    }
+}
+
+extension Components.Schemas.NetmapNode {
+    init(_ peer: Netmap.Member) {
+        self.init(
+            id: peer.id.uuidString, kind: .init(peer.kind), name: peer.name, publicKey: peer.publicKey,
+            addresses: peer.addresses, allowedIPs: peer.allowedIPs, endpoints: peer.endpoints,
+            location: peer.location.map {
+                .init(country: $0.country, city: $0.city, latitude: $0.latitude, longitude: $0.longitude)
+            },
+            load: peer.load)
     }
 }

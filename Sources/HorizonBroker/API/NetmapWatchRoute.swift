@@ -14,10 +14,12 @@ struct NetmapWatchRoute: Sendable {
     static let pingInterval: TimeAmount = .seconds(25)
 
     let netmap: NetmapService
+    let json: NetmapJSON
     let watchers: Gauge
 
-    init(netmap: NetmapService, metrics: PrometheusCollectorRegistry) {
+    init(netmap: NetmapService, json: NetmapJSON, metrics: PrometheusCollectorRegistry) {
         self.netmap = netmap
+        self.json = json
         watchers = metrics.makeGauge(name: "horizon_netmap_watchers", help: "Open netmap WebSockets on this broker.")
     }
 
@@ -43,8 +45,7 @@ struct NetmapWatchRoute: Sendable {
                 do {
                     guard let map = try await netmap.next(for: nodeID, since: sent, wait: NetmapService.maxWait, on: db) else { continue }
                     guard map.node.status != .revoked else { return WebSocketErrorCode.policyViolation }
-                    let body = try Self.encoder.encode(Components.Schemas.Netmap(map))
-                    try await socket.send(String(decoding: body, as: UTF8.self))
+                    try await socket.send(raw: try json.encode(map), opcode: .text)
                     sent = map.version
                 } catch let error as APIError where error.status == .notFound {
                     return .policyViolation
@@ -59,10 +60,4 @@ struct NetmapWatchRoute: Sendable {
         socket.onClose.whenComplete { _ in task.cancel() }
         if let code = await task.value { try? await socket.close(code: code) }
     }
-
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return encoder
-    }()
 }

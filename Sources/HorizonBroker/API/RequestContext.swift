@@ -17,6 +17,8 @@ struct RequestContext: Sendable {
 
     let request: Request
     let authentication: Authentication
+    /// The request's database, made once: each `request.db` builds a new one.
+    let db: any Database
 
     @TaskLocal static var current: RequestContext?
 
@@ -25,8 +27,6 @@ struct RequestContext: Sendable {
         guard let current else { throw APIError(.internalServerError, "internal_error", "request context missing") }
         return current
     }
-
-    var db: any Database { request.db }
 
     /// The peer's IP address (the broker does not trust forwarding headers).
     var sourceAddress: String { request.remoteAddress?.ipAddress ?? "unknown" }
@@ -90,9 +90,16 @@ struct RequestContextMiddleware: AsyncMiddleware {
         } catch let error as any AbortError where error.status == .payloadTooLarge {
             throw Self.tooLarge(maxBodyBytes)
         }
-        let context = RequestContext(request: request, authentication: try await authenticate(request))
+        let db = request.db
+        let (authentication, contact) = try await authenticate(request, db: db)
+        let context = RequestContext(request: request, authentication: authentication, db: db)
         return try await RequestContext.$current.withValue(context) {
-            try await next.respond(to: request)
+            guard let contact else { return try await next.respond(to: request) }
+            // Alongside the handler, so the stamp and the handler's own writes share a group.
+            async let stamped: Void = nodes.recordContact(contact, on: db)
+            let response = try await next.respond(to: request)
+            await stamped
+            return response
         }
     }
 
@@ -100,20 +107,22 @@ struct RequestContextMiddleware: AsyncMiddleware {
         APIError(.payloadTooLarge, "payload_too_large", "the request body is larger than \(limit) bytes")
     }
 
-    private func authenticate(_ request: Request) async throws -> RequestContext.Authentication {
-        guard let header = request.headers.first(name: .authorization) else { return .anonymous }
+    /// Who the bearer token stands for, and a node's contact stamp if one is due.
+    private func authenticate(_ request: Request, db: any Database) async throws -> (RequestContext.Authentication, NodeActivityWriter.Write?) {
+        guard let header = request.headers.first(name: .authorization) else { return (.anonymous, nil) }
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-            return .rejected(APIError(.unauthorized, "unauthorized", "the Authorization header must be 'Bearer <token>'"))
+            return (.rejected(APIError(.unauthorized, "unauthorized", "the Authorization header must be 'Bearer <token>'")), nil)
         }
         let secret = String(parts[1]).trimmingCharacters(in: .whitespaces)
         do {
             if NodeCredentials.isNodeCredential(secret) {
-                return .node(try await nodes.resolve(secret: secret, on: request.db))
+                let resolved = try await nodes.resolve(secret: secret, on: db)
+                return (.node(resolved.principal), resolved.contact)
             }
-            return .authenticated(try await tokens.resolve(secret: secret, on: request.db))
+            return (.authenticated(try await tokens.resolve(secret: secret, on: db)), nil)
         } catch let error as APIError {
-            return .rejected(error)
+            return (.rejected(error), nil)
         }
     }
 }

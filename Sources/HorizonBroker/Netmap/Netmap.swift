@@ -31,7 +31,10 @@ struct Netmap: Sendable, Equatable {
     }
 
     var node: Member
-    var peers: [Member]
+    private(set) var peers: [Member]
+    /// Each peer's digest, in the order of `peers`: the key under which its encoded form is
+    /// reused (``NetmapPeerFragments``).
+    private(set) var peerDigests: [NetmapVersion.Digest]
     /// A hash of everything above but load, equal on every broker that reads the same rows.
     var version: String
     /// Networks the node is a member of, and relays (covered by `version`, see ``NetmapNetworksBuilder``).
@@ -48,6 +51,7 @@ struct Netmap: Sendable, Equatable {
     init(node: Member, sortedPeers: [Member], digests: some Collection<NetmapVersion.Digest>) {
         self.node = node
         self.peers = sortedPeers
-        self.version = NetmapVersion.of(node: NetmapVersion.Digest(node), peers: digests)
+        self.peerDigests = Array(digests)
+        self.version = NetmapVersion.of(node: NetmapVersion.Digest(node), peers: peerDigests)
     }
 }

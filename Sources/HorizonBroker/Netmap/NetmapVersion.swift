@@ -10,7 +10,7 @@ import Vapor
 /// hashing, not 15,000 field encodings. Equal on every broker that reads the same rows.
 enum NetmapVersion {
     /// A member's fields, hashed (load excluded: it moves with every heartbeat).
-    struct Digest: Sendable, Equatable {
+    struct Digest: Sendable, Hashable {
         let bytes: SHA256Digest
 
         init(_ member: Netmap.Member) {
@@ -36,7 +36,11 @@ enum NetmapVersion {
         var hash = SHA256()
         node.bytes.withUnsafeBytes { hash.update(bufferPointer: $0) }
         feed(String(peers.count), into: &hash)
-        for peer in peers { peer.bytes.withUnsafeBytes { hash.update(bufferPointer: $0) } }
+        // One update over all digests: a thousand small updates cost more than the hashing.
+        var digests: [UInt8] = []
+        digests.reserveCapacity(peers.count * SHA256Digest.byteCount)
+        for peer in peers { peer.bytes.withUnsafeBytes { digests.append(contentsOf: $0) } }
+        hash.update(data: digests)
         return hash.finalize().prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 

@@ -1,12 +1,11 @@
 import Fluent
 import Foundation
-import Synchronization
 import SQLKit
 
 /// The writes every node makes every few seconds — heartbeats and last-contact stamps —
-/// committed in groups: while one batch is being written, the writes that arrive wait and
-/// go together in the next, as one `UPDATE … FROM (VALUES …)` per kind of write. Each caller
-/// still returns only once its own write is committed.
+/// committed in groups (``GroupedWork``): while one batch is being written, the writes that
+/// arrive wait and go together in the next, as one `UPDATE … FROM (VALUES …)` per kind of
+/// write. Each caller still returns only once its own write is committed.
 ///
 /// Why: one statement per heartbeat made 64 concurrent nodes 64 write transactions, which
 /// on SQLite queue for its single write lock (sleeping in the busy handler) and on
@@ -21,50 +20,37 @@ final class NodeActivityWriter: Sendable {
     /// Rows per statement: 7 binds each stays far below SQLite's 32,766 and PostgreSQL's 65,535.
     static let maxBatch = 1000
 
-    private struct Pending {
-        var write: Write
-        var done: CheckedContinuation<Void, any Error>
-    }
-
-    private struct State {
-        var pending: [Pending] = []
-        var writing = false
-    }
-
-    private let state = Mutex(State())
+    private let groups = GroupedWork<Write, Void>(maxBatch: NodeActivityWriter.maxBatch)
 
     init() {}
 
     /// Writes `write` with whatever else is waiting; returns once it is committed.
     func record(_ write: Write, on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { throw APIError(.internalServerError, "internal_error", "the store does not speak SQL") }
-        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
-            let startWriter = state.withLock { state in
-                state.pending.append(Pending(write: write, done: done))
-                defer { state.writing = true }
-                return !state.writing
+        try await groups.submit(write) { writes in
+            if Self.hasBothKinds(writes) {
+                // Two statements, one commit: on PostgreSQL a commit is a WAL flush, and a group
+                // of first-time callers (a heartbeat and its contact stamp each) paid two.
+                try await db.transaction { tx in
+                    guard let sql = tx as? any SQLDatabase else { throw APIError(.internalServerError, "internal_error", "the store does not speak SQL") }
+                    try await Self.write(writes, on: sql)
+                }
+            } else {
+                try await Self.write(writes, on: sql)
             }
-            if startWriter { Task { await self.writeUntilDrained(on: sql) } }
+            return writes.map { _ in () }
         }
     }
 
-    /// Writes batches until nothing is waiting.
-    private func writeUntilDrained(on sql: any SQLDatabase) async {
-        while true {
-            let batch = state.withLock { state -> [Pending] in
-                let batch = Array(state.pending.prefix(Self.maxBatch))
-                state.pending.removeFirst(batch.count)
-                if batch.isEmpty { state.writing = false }
-                return batch
-            }
-            guard !batch.isEmpty else { return }
-            do {
-                try await Self.write(batch.map(\.write), on: sql)
-                for pending in batch { pending.done.resume() }
-            } catch {
-                for pending in batch { pending.done.resume(throwing: error) }
+    private static func hasBothKinds(_ writes: [Write]) -> Bool {
+        var heartbeat = false, contact = false
+        for write in writes {
+            switch write {
+            case .heartbeat: heartbeat = true
+            case .contact: contact = true
             }
         }
+        return heartbeat && contact
     }
 
     /// One batch: at most one statement per kind of write.
