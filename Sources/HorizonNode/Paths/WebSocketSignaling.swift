@@ -1,8 +1,10 @@
 import Foundation
+import HorizonCore
 import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import NIOWebSocket
 import Synchronization
 
@@ -94,10 +96,16 @@ public final class WebSocketSignaling: SignalingTransport {
 
     private func connect() async throws -> Socket {
         guard let host = broker.host else { throw Refused() }
-        let port = broker.port ?? (broker.scheme == "https" ? 443 : 80)
+        let secure = broker.scheme == "https"
+        let defaultPort = secure ? 443 : 80
+        let port = broker.port ?? defaultPort
         let path = broker.path.hasSuffix("/") ? String(broker.path.dropLast()) : broker.path
+        // An https broker: TLS with the system's trust store, the name checked against the
+        // certificate (SNI only for names, as TLS allows no IP addresses there).
+        let tls = secure ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
+        let serverName = IPAddress(host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))) == nil ? host : nil
         var headers = HTTPHeaders()
-        headers.add(name: "Host", value: port == 80 ? host : "\(host):\(port)")
+        headers.add(name: "Host", value: port == defaultPort ? host : "\(host):\(port)")
         headers.add(name: "Authorization", value: "Bearer \(credential)")
         headers.add(name: "Content-Length", value: "0")
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path + "/api/v1/node/signal", headers: headers)
@@ -105,6 +113,9 @@ public final class WebSocketSignaling: SignalingTransport {
             .connectTimeout(.seconds(10))
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: serverName))
+                    }
                     let upgrader = NIOTypedWebSocketClientUpgrader<Upgrade>(maxFrameSize: 1 << 16) { channel, _ in
                         channel.eventLoop.makeCompletedFuture { .socket(try Socket(wrappingChannelSynchronously: channel)) }
                     }
