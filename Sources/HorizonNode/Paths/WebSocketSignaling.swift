@@ -11,7 +11,7 @@ import Synchronization
 /// Signaling over the broker's `/api/v1/node/signal` WebSocket with the node's credential:
 /// connects, reconnects with backoff whenever the socket closes or cannot be opened, answers
 /// the broker's pings. What is sent while disconnected is dropped (`PeerPaths` repeats it).
-/// Plain `http://` brokers only: TLS needs NIOSSL in HorizonNode's dependencies.
+/// An `https://` broker is reached over TLS (`wss`).
 public final class WebSocketSignaling: SignalingTransport {
     private typealias Socket = NIOAsyncChannel<WebSocketFrame, WebSocketFrame>
     private let broker: URL
