@@ -16,10 +16,8 @@ enum MeshPlan {
     /// The other members of this node's networks. A member with an announced endpoint (a
     /// server) is dialled and kept alive; the others dial in, or get a path from NAT traversal.
     static func peers(in map: Netmap) -> [DesiredPeer] {
-        guard map._self.status == .approved else { return [] }
-        let members = Set((map.networks ?? []).flatMap { $0.members.map(\.id) })
-        return map.peers.compactMap { peer in
-            guard members.contains(peer.id), let key = PublicKey(base64: peer.publicKey) else { return nil }
+        memberPeers(in: map).compactMap { peer in
+            guard let key = PublicKey(base64: peer.publicKey) else { return nil }
             let endpoint = peer.endpoints.lazy.compactMap { try? Endpoint.parse($0) }.first
             return DesiredPeer(
                 publicKey: key, endpoint: endpoint, allowedIPs: peer.allowedIPs.compactMap(IPPrefix.init),
@@ -30,12 +28,17 @@ enum MeshPlan {
     /// The members only NAT traversal can reach: those without an announced endpoint
     /// (devices), for `PeerPaths`. A server is dialled at its endpoint instead.
     static func pathPeers(in map: Netmap) -> [PathPeer] {
-        guard map._self.status == .approved else { return [] }
-        let members = Set((map.networks ?? []).flatMap { $0.members.map(\.id) })
-        return map.peers.compactMap { peer in
-            guard members.contains(peer.id), peer.endpoints.isEmpty, let key = PublicKey(base64: peer.publicKey) else { return nil }
+        memberPeers(in: map).compactMap { peer in
+            guard peer.endpoints.isEmpty, let key = PublicKey(base64: peer.publicKey) else { return nil }
             return PathPeer(id: peer.id, publicKey: key)
         }
+    }
+
+    /// The netmap's peers that share a network with this node (none unless it is approved).
+    private static func memberPeers(in map: Netmap) -> [NetmapPeer] {
+        guard map._self.status == .approved else { return [] }
+        let members = Set((map.networks ?? []).flatMap { $0.members.map(\.id) })
+        return map.peers.filter { members.contains($0.id) }
     }
 
     /// `own` (the role's peers) with `mesh` added: a node in both keeps its role entry's
