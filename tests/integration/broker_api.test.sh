@@ -48,7 +48,7 @@ got=$(status POST /api/v1/auth/login -H 'Content-Type: application/json' -H 'Tra
 [ "$got" = 413 ] || fail "chunked oversize body → $got"
 
 note "documents and metrics"
-curl -fsS "$base/openapi.json" | json "['paths']['/api/v1/auth/login']['post']['operationId']" | grep -qx login ||
+curl -fsS "$base/openapi.json" | json "['paths']['/api/v1/auth/login']['post']['operationId']" | contains -x login ||
   fail "/openapi.json does not describe login"
 # Read the whole page first: with pipefail, grep -q quitting early would fail curl (SIGPIPE).
 metrics=$(curl -fsS "$base/metrics")

@@ -43,7 +43,7 @@ grep -Eq '^lan +l2 +10.21.0.0/28 +fd[0-9a-f:]+/64 +0/13$' "$TEST_TMP/list" || fa
 grep -Eq '^office +l3 +10.20.0.0/24 +fd[0-9a-f:]+/64 +0/253$' "$TEST_TMP/list" || fail "list: $(cat "$TEST_TMP/list")"
 heidi_token=$(curl -fsS -X POST "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
   -d "{\"username\":\"heidi\",\"password\":\"$heidi_pw\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-curl -fsS "$base/api/v1/networks" -H "Authorization: Bearer $heidi_token" | grep -q '"name":"office"' ||
+curl -fsS "$base/api/v1/networks" -H "Authorization: Bearer $heidi_token" | contains '"name":"office"' ||
   fail "the running broker does not list the network the operator created"
 
 note "enrollment keys"
@@ -52,12 +52,12 @@ note "enrollment keys"
 grep -q "^Created reusable device enrollment key .* (expires 20" "$TEST_TMP/out" || fail "unexpected output: $(cat "$TEST_TMP/out")"
 grep -Eq '^Key \(shown once\): hzk_[A-Za-z0-9_-]{43}$' "$TEST_TMP/out" || fail "no key: $(cat "$TEST_TMP/out")"
 key_id=$(sed -n 's/^Created .* enrollment key \([0-9A-F-]*\) .*/\1/p' "$TEST_TMP/out")
-curl -fsS "$base/api/v1/enrollment-keys" -H "Authorization: Bearer $heidi_token" | grep -q "\"username\":\"grace\"" ||
+curl -fsS "$base/api/v1/enrollment-keys" -H "Authorization: Bearer $heidi_token" | contains "\"username\":\"grace\"" ||
   fail "the running broker does not list the key the operator created"
 "$BIN/horizon-broker" enroll-key list >"$TEST_TMP/list" 2>&1 || { cat "$TEST_TMP/list"; fail "enroll-key list failed"; }
 grep -Eq "^$key_id +device +reusable +0 +grace " "$TEST_TMP/list" || fail "list: $(cat "$TEST_TMP/list")"
 "$BIN/horizon-broker" enroll-key revoke "$key_id" >/dev/null || fail "enroll-key revoke failed"
-"$BIN/horizon-broker" enroll-key list | grep -q "$key_id" && fail "revoked key still listed"
+"$BIN/horizon-broker" enroll-key list | contains "$key_id" && fail "revoked key still listed"
 
 note "mistakes"
 check_error() { # check_error PATTERN CMD…: fails unless CMD exits non-zero with one `error:` line matching

@@ -11,10 +11,10 @@ lan_up
 
 note "ARP from A resolves B's MAC; NDP from C too"
 lan_pings a 10.233.0.2
-on a ip neigh show 10.233.0.2 dev lan0 | grep -q 'lladdr 02:00:00:07:00:02' ||
+on a ip neigh show 10.233.0.2 dev lan0 | contains 'lladdr 02:00:00:07:00:02' ||
   fail "A has no ARP entry for B: $(on a ip neigh show dev lan0)"
 lan_pings c fd33::2
-on c ip -6 neigh show fd33::2 dev lan0 | grep -q 'lladdr 02:00:00:07:00:02' || fail "C has no NDP entry for B"
+on c ip -6 neigh show fd33::2 dev lan0 | contains 'lladdr 02:00:00:07:00:02' || fail "C has no NDP entry for B"
 
 note "pings by overlay address between every pair"
 lan_pings a 10.233.0.3

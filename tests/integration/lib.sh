@@ -9,6 +9,10 @@ _pids=() _netns=() _at_exit=()
 fail() { echo "FAIL: $*" >&2; exit 1; }
 note() { echo "--- $*"; }
 
+# CMD | contains GREP-ARGS: grep -q that reads all of its input first. A plain `| grep -q`
+# exits at the first match, and under pipefail the writer's SIGPIPE then fails the test.
+contains() { local text; text=$(cat); grep -q "$@" <<<"$text"; }
+
 # at_exit CMD: runs CMD (evaluated) when the test ends, before its processes and namespaces
 # go, keeping the test's exit status.
 at_exit() { _at_exit+=("$1"); }

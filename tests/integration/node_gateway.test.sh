@@ -53,20 +53,20 @@ note "clients enroll and list the server"
 node "$c1" c1 "$c1if"
 node "$c2" c2 "$c2if"
 out=$(hz c1 login --broker http://10.77.0.1:8081 --enroll-key "$device_key" --name laptop1 2>&1) && fail "login to a dead broker succeeded"
-echo "$out" | grep -q "cannot reach the broker" || fail "dead broker: $out"
+echo "$out" | contains "cannot reach the broker" || fail "dead broker: $out"
 out=$(hz c1 login --broker $broker_url --enroll-key hzk_wrong --name laptop1 2>&1) && fail "a wrong key enrolled"
-echo "$out" | grep -q "cannot enroll this device: the broker refused" || fail "wrong key: $out"
-hz c1 login --broker $broker_url --enroll-key "$device_key" --name laptop1 | grep -q "logged in: device 'laptop1'" || fail "login c1"
+echo "$out" | contains "cannot enroll this device: the broker refused" || fail "wrong key: $out"
+hz c1 login --broker $broker_url --enroll-key "$device_key" --name laptop1 | contains "logged in: device 'laptop1'" || fail "login c1"
 hz c2 login --broker $broker_url --enroll-key "$device_key" --name laptop2 >/dev/null || fail "login c2"
 wait_until 20 sh -c "ip netns exec $c1 $BIN/horizon servers --socket $TEST_TMP/c1.sock | grep -q '^gw1 *DE/Berlin'" ||
   fail "servers: $(hz c1 servers 2>&1)"
 hz c1 servers --json | json '[s["name"] for s in d] == ["gw1"] and d[0]["country"] == "DE" and d[0]["rttMilliseconds"] > 0' |
-  grep -q True || fail "servers --json (latency is a STUN round trip to the server's WireGuard port): $(hz c1 servers --json)"
+  contains True || fail "servers --json (latency is a STUN round trip to the server's WireGuard port): $(hz c1 servers --json)"
 
 note "client 1 connects (full tunnel) and reaches upstream through the server"
 ip -n "$c1" route show table all >"$TEST_TMP/routes.before"
 { ip -n "$c1" rule; ip -n "$c1" -6 rule; } >"$TEST_TMP/rules.before"
-hz c1 connect gw1 | grep -q "connected to gw1" || fail "connect c1: $(cat "$TEST_TMP/c1.log")"
+hz c1 connect gw1 | contains "connected to gw1" || fail "connect c1: $(cat "$TEST_TMP/c1.log")"
 hz c2 connect --best >/dev/null || fail "connect c2"
 ip netns exec "$c1" ping -c 2 -W 2 $upstream_ip >/dev/null || fail "c1 cannot reach upstream through the server"
 # The upstream host sees the server's uplink address, never the client's.
@@ -79,9 +79,9 @@ wait_until 10 ip netns exec "$c1" python3 -c "import socket; socket.create_conne
   fail "TCP to upstream failed"
 [ "$(sort -u "$TEST_TMP/listener.log")" = $server_uplink_ip ] || fail "upstream saw $(cat "$TEST_TMP/listener.log")"
 hz c1 status --json | json 'd["connection"]["serverName"] == "gw1" and d["connection"]["path"] == "direct" and d["connection"]["handshakeAge"] is not None and d["interface"]["txBytes"] > 0' |
-  grep -q True || fail "client status: $(hz c1 status --json)"
-hz c1 status | grep -q "server: *gw1 at 10.77.0.2:51820" || fail "status text: $(hz c1 status)"
-hz c1 status | grep -q "handshake: .*, rtt [0-9.]* ms" || fail "status shows no rtt: $(hz c1 status)"
+  contains True || fail "client status: $(hz c1 status --json)"
+hz c1 status | contains "server: *gw1 at 10.77.0.2:51820" || fail "status text: $(hz c1 status)"
+hz c1 status | contains "handshake: .*, rtt [0-9.]* ms" || fail "status shows no rtt: $(hz c1 status)"
 
 note "the broker lists the live connection with bytes"
 connections() { ip netns exec "$c1" curl -fsS -H "authorization: Bearer $admin_token" "$broker_url/api/v1/connections"; }
@@ -94,17 +94,17 @@ note "virtual networks: members see each other's addresses, MACs and announced s
 "$BIN/horizon-broker" networks create lan1 --mode l2 --cidr 10.88.0.0/24 >/dev/null || fail "networks create"
 "$BIN/horizon-broker" networks add-member lan1 laptop1 >/dev/null || fail "add-member laptop1"
 "$BIN/horizon-broker" networks add-member lan1 laptop2 >/dev/null || fail "add-member laptop2"
-hz c1 lan list | grep -Eq "^lan1 +l2 +[0-9]+ +10\.88\.0\.[0-9]+ +([0-9a-f]{2}:){5}[0-9a-f]{2} +laptop2$" || fail "lan list: $(hz c1 lan list 2>&1)"
+hz c1 lan list | contains -E "^lan1 +l2 +[0-9]+ +10\.88\.0\.[0-9]+ +([0-9a-f]{2}:){5}[0-9a-f]{2} +laptop2$" || fail "lan list: $(hz c1 lan list 2>&1)"
 # Locally administered unicast MACs, distinct per member.
 hz c1 lan list --json | json 'all(int(m[:2], 16) & 3 == 2 for m in [d[0]["mac"]] + [x["mac"] for x in d[0]["members"]]) and d[0]["mac"] != d[0]["members"][0]["mac"]' |
-  grep -q True || fail "MACs: $(hz c1 lan list --json)"
+  contains True || fail "MACs: $(hz c1 lan list --json)"
 out=$(hz c1 lan announce minecraft 25565) || fail "announce: $out"
-hz c2 lan services | grep -Eq "^lan1 +minecraft +laptop1:25565 +10\.88\.0\.[0-9]+:25565 +tcp$" || fail "services: $(hz c2 lan services 2>&1)"
+hz c2 lan services | contains -E "^lan1 +minecraft +laptop1:25565 +10\.88\.0\.[0-9]+:25565 +tcp$" || fail "services: $(hz c2 lan services 2>&1)"
 out=$(hz c1 lan announce game 70000 2>&1) && fail "announced port 70000"
-echo "$out" | grep -q "not a port" || fail "bad port said: $out"
+echo "$out" | contains "not a port" || fail "bad port said: $out"
 # The L2 network's TAP came up on the connected client's interface, and goes when it leaves.
 wait_until 10 ip -n "$c1" link show hzlan1 || fail "no TAP for lan1: $(hz c1 status --json)"
-hz c1 lan leave lan1 | grep -q "^left lan1" || fail "lan leave"
+hz c1 lan leave lan1 | contains "^left lan1" || fail "lan leave"
 # The TAP goes once the packet threads let go of it (within a batch).
 wait_until 5 sh -c "! ip -n $c1 link show hzlan1" || fail "TAP left behind after lan leave"
 ip netns exec "$c1" ping -c 1 -W 2 $upstream_ip >/dev/null || fail "c1 lost upstream when it left lan1"
@@ -139,17 +139,17 @@ wait_until 40 sh -c "ip netns exec $c1 $BIN/horizon status --json --socket $TEST
   fail "status does not show the broker unreachable: $(hz c1 status)"
 
 note "disconnect restores routes and rules exactly"
-hz c1 disconnect | grep -q "^disconnected" || fail "disconnect"
+hz c1 disconnect | contains "^disconnected" || fail "disconnect"
 ip -n "$c1" route show table all >"$TEST_TMP/routes.after"
 { ip -n "$c1" rule; ip -n "$c1" -6 rule; } >"$TEST_TMP/rules.after"
 diff "$TEST_TMP/routes.before" "$TEST_TMP/routes.after" || fail "routes differ after disconnect"
 diff "$TEST_TMP/rules.before" "$TEST_TMP/rules.after" || fail "rules differ after disconnect"
 ip -n "$c1" link show "$c1if" 2>/dev/null && fail "interface left behind"
 out=$(hz c1 connect gw1 --route 10.0.0.0/8 --best 2>&1) && fail "connect with a server and --best succeeded"
-hz c1 logout | grep -q "logged out (was client)" || fail "logout"
+hz c1 logout | contains "logged out (was client)" || fail "logout"
 [ "$(hz c1 status --json | json 'd["role"]')" = none ] && [ ! -e "$TEST_TMP/c1/membership.json" ] || fail "still enrolled after logout"
 out=$(hz c1 connect gw1 2>&1) && fail "connect after logout succeeded"
-echo "$out" | grep -q "not logged in as a client" || fail "connect after logout said: $out"
+echo "$out" | contains "not logged in as a client" || fail "connect after logout said: $out"
 
 note "a stopped server removes its interface, rules and forwarding"
 kill -TERM "$pid_gw"; wait "$pid_gw" || fail "server daemon exited $? on SIGTERM: $(tail -5 "$TEST_TMP/gw.log")"

@@ -44,11 +44,11 @@ ip -n "$c1" link show "$cif" 2>/dev/null && fail "an interface came up for a dev
 
 note "refusals say why"
 out=$(hz gw lan join games 2>&1) && fail "a server joined by itself"
-echo "$out" | grep -q "a server joins networks when an admin adds it" || fail "server join said: $out"
+echo "$out" | contains "a server joins networks when an admin adds it" || fail "server join said: $out"
 out=$(hz c1 lan join nosuch 2>&1) && fail "joined a network that does not exist"
-echo "$out" | grep -q "no network with id or name" || fail "unknown network said: $out"
+echo "$out" | contains "no network with id or name" || fail "unknown network said: $out"
 out=$(hz c1 lan join games --interface 'bad name' 2>&1) && fail "accepted a bad interface name"
-echo "$out" | grep -q "not a valid interface name" || fail "bad name said: $out"
+echo "$out" | contains "not a valid interface name" || fail "bad name said: $out"
 
 note "the device joins the L2 network: TAP with its address and MAC, ARP and ping across"
 # A printer announces itself on the server's side of the LAN before the device is there: the
@@ -56,19 +56,19 @@ note "the device joins the L2 network: TAP with its address and MAC, ARP and pin
 start_bg "$TEST_TMP/mdns.log" ip netns exec "$srv" python3 "$(dirname "$0")/lan_tools.py" mdns-service hzgames "Office Printer" _ipp._tcp printer 631 120
 wait_until 5 grep -q ready "$TEST_TMP/mdns.log" || fail "mDNS responder: $(cat "$TEST_TMP/mdns.log")"
 out=$(hz c1 lan join games --interface "$tap") || fail "lan join: $out"
-echo "$out" | grep -Eq "^joined games: 10\.89\.0\.[0-9]+, .*MAC ([0-9a-f]{2}:){5}[0-9a-f]{2}, interface $tap$" || fail "join said: $out"
+echo "$out" | contains -E "^joined games: 10\.89\.0\.[0-9]+, .*MAC ([0-9a-f]{2}:){5}[0-9a-f]{2}, interface $tap$" || fail "join said: $out"
 c1_lan=$(echo "$out" | sed -E 's/^joined games: (10\.89\.0\.[0-9]+),.*/\1/')
 c1_mac=$(echo "$out" | sed -E 's/.*MAC ([0-9a-f:]{17}).*/\1/')
-ip -n "$c1" -o -4 addr show dev "$tap" | grep -q "inet $c1_lan/24" || fail "TAP address: $(ip -n "$c1" addr show dev "$tap")"
-ip -n "$c1" link show "$tap" | grep -q "link/ether $c1_mac" || fail "TAP MAC: $(ip -n "$c1" link show "$tap")"
+ip -n "$c1" -o -4 addr show dev "$tap" | contains "inet $c1_lan/24" || fail "TAP address: $(ip -n "$c1" addr show dev "$tap")"
+ip -n "$c1" link show "$tap" | contains "link/ether $c1_mac" || fail "TAP MAC: $(ip -n "$c1" link show "$tap")"
 gw_lan=$(ip -n "$srv" -o -4 addr show dev hzgames | awk '{print $4}' | cut -d/ -f1)
 gw_mac=$(ip -n "$srv" link show hzgames | awk '/link\/ether/ {print $2}')
 [ -n "$gw_lan" ] || fail "the server's TAP has no address"
 wait_until 20 ip netns exec "$c1" ping -c 1 -W 1 "$gw_lan" || fail "no ping across the LAN: $(hz c1 status --json)"
-ip -n "$c1" neigh show "$gw_lan" dev "$tap" | grep -q "lladdr $gw_mac" || fail "ARP: $(ip -n "$c1" neigh show dev "$tap")"
+ip -n "$c1" neigh show "$gw_lan" dev "$tap" | contains "lladdr $gw_mac" || fail "ARP: $(ip -n "$c1" neigh show dev "$tap")"
 # Again by name: joining twice is fine and keeps the TAP.
-hz c1 lan join games | grep -q "interface $tap" || fail "second join"
-hz c1 status --json | json "d['interface']['lans'] == ['$tap']" | grep -q True || fail "status: $(hz c1 status --json)"
+hz c1 lan join games | contains "interface $tap" || fail "second join"
+hz c1 status --json | json "d['interface']['lans'] == ['$tap']" | contains True || fail "status: $(hz c1 status --json)"
 
 note "a UDP broadcast on the LAN reaches the server once; the other L2 network hears nothing"
 listen_udp() {  # listen_udp DEVICE LOG: prints each datagram to port 47000 on DEVICE for 4 s
@@ -95,10 +95,10 @@ grep -q hello-lan "$TEST_TMP/office.log" && fail "the office network saw the gam
 note "services: one announced through the broker, one by mDNS on the server's LAN"
 hz gw lan announce minecraft 25565 --network games >/dev/null || fail "announce"
 services() { hz c1 lan services; }
-lists_printer() { services | grep -Eq "^games +Office Printer \(_ipp\._tcp\) +printer:631 +$gw_lan:631 +tcp$"; }
+lists_printer() { services | contains -E "^games +Office Printer \(_ipp\._tcp\) +printer:631 +$gw_lan:631 +tcp$"; }
 wait_until 20 lists_printer || fail "mDNS service not listed: $(services)"
-services | grep -Eq "^games +minecraft +gw1:25565 +$gw_lan:25565 +tcp$" || fail "announced service not listed: $(services)"
-hz c1 lan services --json | json "sorted(e['source'] for e in d) == ['announced', 'mdns']" | grep -q True ||
+services | contains -E "^games +minecraft +gw1:25565 +$gw_lan:25565 +tcp$" || fail "announced service not listed: $(services)"
+hz c1 lan services --json | json "sorted(e['source'] for e in d) == ['announced', 'mdns']" | contains True ||
   fail "services --json: $(hz c1 lan services --json)"
 
 note "a second device joins: the two devices find a direct path to each other (no endpoints announced)"
@@ -108,25 +108,25 @@ out=$(hz c2 lan join games) || fail "c2 join: $out"
 c2_lan=$(echo "$out" | sed -E 's/^joined games: (10\.89\.0\.[0-9]+),.*/\1/')
 wait_until 30 ip netns exec "$c1" ping -c 1 -W 1 "$c2_lan" || fail "no ping between the devices: $(hz c1 status --json)"
 # WireGuard may carry the first pings before the checks have settled the path: wait for them.
-path_is_direct() { hz c1 status --json | json "[p['path']['kind'] for p in d['peers'] if p['name'] == '$1'] == ['direct']" | grep -q True; }
+path_is_direct() { hz c1 status --json | json "[p['path']['kind'] for p in d['peers'] if p['name'] == '$1'] == ['direct']" | contains True; }
 wait_until 20 path_is_direct laptop2 || fail "path to laptop2: $(hz c1 status --json)"
 wait_until 20 path_is_direct gw1 || fail "path to gw1: $(hz c1 status --json)"
 
 note "the L3 network: an address on the device's interface, a route to the server's"
 out=$(hz c1 lan join routed) || fail "join routed: $out"
 c1_routed=$(echo "$out" | sed -E 's/^joined routed: (10\.90\.0\.[0-9]+),.*/\1/')
-ip -n "$c1" -o -4 addr show dev "$cif" | grep -q "inet $c1_routed/24" || fail "no routed address: $(ip -n "$c1" addr show dev "$cif")"
+ip -n "$c1" -o -4 addr show dev "$cif" | contains "inet $c1_routed/24" || fail "no routed address: $(ip -n "$c1" addr show dev "$cif")"
 gw_routed=$(hz gw lan list --json | json "[n['addresses'][0] for n in d if n['name'] == 'routed'][0]")
 wait_until 20 ip netns exec "$c1" ping -c 1 -W 1 "$gw_routed" || fail "no ping on the L3 network: $(ip -n "$c1" route)"
 
 note "leaving: the TAP goes, then the interface once no network is left"
-hz c1 lan leave games | grep -q "^left games" || fail "leave games"
+hz c1 lan leave games | contains "^left games" || fail "leave games"
 wait_until 5 sh -c "! ip -n $c1 link show $tap" || fail "TAP left behind"
 wait_until 20 sh -c "! ip netns exec $c1 ping -c 1 -W 1 $gw_lan" || fail "the LAN still answers after leaving"
 out=$(hz c1 lan leave games 2>&1) && fail "left a network twice"
-echo "$out" | grep -q "not a member" || fail "second leave said: $out"
+echo "$out" | contains "not a member" || fail "second leave said: $out"
 hz c1 lan leave routed >/dev/null || fail "leave routed"
 ip -n "$c1" link show "$cif" 2>/dev/null && fail "the interface stayed with nothing to carry"
-hz c1 lan list | grep -q "not a member of any network" || fail "lan list: $(hz c1 lan list)"
+hz c1 lan list | contains "not a member of any network" || fail "lan list: $(hz c1 lan list)"
 ip -n "$srv" link show hzgames >/dev/null || fail "the server's TAP went when the device left"
 echo "ok"

@@ -31,14 +31,14 @@ conf "$TEST_TMP/table.conf" "$A_key" "10.242.0.1/24" 51820
 printf 'Table = no-such-table\n' >>"$TEST_TMP/table.conf"
 peer "$TEST_TMP/table.conf" "$B_pub" "10.242.9.0/24"
 refused "route add 10.242.9.0/24 dev $iface table no-such-table" --config "$TEST_TMP/table.conf" --interface "$iface"
-ip -n "$a" -4 address | grep -q 10.242.0.1 && fail "the address survived the rollback"
+ip -n "$a" -4 address | contains 10.242.0.1 && fail "the address survived the rollback"
 
 note "an existing interface is not taken over"
 ip -n "$a" link add "$iface" type veth peer name "${iface}p"
 ip netns exec "$a" timeout 20 "$BIN/horizon" tunnel --config "$TEST_TMP/table.conf" --interface "$iface" >"$TEST_TMP/out" 2>&1 &&
   fail "an existing interface was accepted"
 grep -q "already exists" "$TEST_TMP/out" || fail "unexpected message: $(cat "$TEST_TMP/out")"
-ip -n "$a" -d link show "$iface" | grep -q veth || fail "the existing interface was touched"
+ip -n "$a" -d link show "$iface" | contains veth || fail "the existing interface was touched"
 ip -n "$a" link del "$iface"
 
 note "a missing file"

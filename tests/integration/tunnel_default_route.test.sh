@@ -32,16 +32,16 @@ peer "$TEST_TMP/b.conf" "$A_pub" "10.243.0.1/32, fd43::1/128"
 start_tunnel "$b" "$TEST_TMP/b.conf" "$ib"; pid_b=$TUNNEL_PID
 start_tunnel "$a" "$TEST_TMP/a.conf" "$ia"; pid_a=$TUNNEL_PID
 grep -q "default route via table 51820 (fwmark 51820)" "$TEST_TMP/$ia.log" || fail "status line: $(cat "$TEST_TMP/$ia.log")"
-ip -n "$a" -4 rule | grep -q "not from all fwmark 0xca6c lookup 51820" || fail "no fwmark rule: $(ip -n "$a" rule)"
-ip -n "$a" -6 rule | grep -q "from all lookup main suppress_prefixlength 0" || fail "no suppress rule: $(ip -n "$a" -6 rule)"
+ip -n "$a" -4 rule | contains "not from all fwmark 0xca6c lookup 51820" || fail "no fwmark rule: $(ip -n "$a" rule)"
+ip -n "$a" -6 rule | contains "from all lookup main suppress_prefixlength 0" || fail "no suppress rule: $(ip -n "$a" -6 rule)"
 [ "$(ip netns exec "$a" wg show "$ia" fwmark)" = "0xca6c" ] || fail "the device has no fwmark"
 [ "$(ip netns exec "$a" sysctl -n net.ipv4.conf.all.src_valid_mark)" = 1 ] || fail "src_valid_mark not set"
 
 note "traffic to addresses beyond the peer goes through the tunnel"
 pings "$a" 10.99.0.1
 pings "$a" fd99::1
-ip netns exec "$a" ip route get 10.99.0.1 | grep -q "dev $ia" || fail "10.99.0.1 is not routed into the tunnel"
-ip netns exec "$a" ip route get 10.231.0.2 mark 51820 | grep -q "dev hztn$$1a" || fail "marked packets do not bypass the tunnel"
+ip netns exec "$a" ip route get 10.99.0.1 | contains "dev $ia" || fail "10.99.0.1 is not routed into the tunnel"
+ip netns exec "$a" ip route get 10.231.0.2 mark 51820 | contains "dev hztn$$1a" || fail "marked packets do not bypass the tunnel"
 transfer "$a" "$b" 10.99.0.1 4
 
 note "teardown restores rules, tables and the sysctl"

@@ -49,5 +49,5 @@ note "SIGTERM tears everything down"
 stop_tunnel "$pid_a" "$a" "$ia"
 stop_tunnel "$pid_b" "$b" "$ib"
 stop_tunnel "$pid_c" "$c" "$ic"
-ip -n "$a" route show table all | grep -q "$ia" && fail "routes of $ia left behind"
+ip -n "$a" route show table all | contains "$ia" && fail "routes of $ia left behind"
 echo ok

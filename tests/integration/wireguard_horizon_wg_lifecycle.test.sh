@@ -23,7 +23,7 @@ daemon=$(started)
 ip -n "$a" link show "$iface" >/dev/null || fail "no interface right after horizon-wg returned"
 test -S "/var/run/wireguard/$iface.sock" || fail "no socket right after horizon-wg returned"
 [ "$(stat -c %a "/var/run/wireguard/$iface.sock")" = 600 ] || fail "the socket is not 0600"
-ip netns exec "$a" wg show "$iface" listen-port | grep -q '^[0-9]' || fail "wg cannot talk to the socket"
+ip netns exec "$a" wg show "$iface" listen-port | contains '^[0-9]' || fail "wg cannot talk to the socket"
 
 note "a second daemon for the same name is refused with the reason"
 status=0; hzwg "$iface" 2>"$TEST_TMP/err" || status=$?
@@ -52,6 +52,6 @@ grep -Eq "^DEBUG: \($iface\) [0-9]{4}/[0-9]{2}/[0-9]{2} [0-9:]{8} " "$TEST_TMP/f
 
 note "bad names, --version, --help"
 hzwg "not a name" 2>/dev/null && fail "an invalid name was accepted"
-"$BIN/horizon-wg" --version | grep -q "^horizon-wg " || fail "--version"
-"$BIN/horizon-wg" --help | grep -q "wireguard-go" || fail "--help"
+"$BIN/horizon-wg" --version | contains "^horizon-wg " || fail "--version"
+"$BIN/horizon-wg" --help | contains "wireguard-go" || fail "--help"
 echo ok

@@ -31,14 +31,14 @@ quick up >"$TEST_TMP/up.log" 2>&1 || { cat "$TEST_TMP/up.log"; fail "wg-quick up
 daemon=$(pgrep -f -- "--foreground $ia\$") || fail "no horizon-wg daemon for $ia"
 _pids+=("$daemon")
 grep -q "horizon-wg $ia" "$TEST_TMP/up.log" || fail "wg-quick did not use horizon-wg: $(cat "$TEST_TMP/up.log")"
-ip -n "$a" link show "$ia" | grep -q "mtu 1400" || fail "MTU not applied"
-ip -n "$a" route | grep -q "10.245.0.0/16 dev $ia" || fail "wg-quick's route is missing"
+ip -n "$a" link show "$ia" | contains "mtu 1400" || fail "MTU not applied"
+ip -n "$a" route | contains "10.245.0.0/16 dev $ia" || fail "wg-quick's route is missing"
 
 pings "$a" 10.244.0.2; pings "$a" fd44::2
 pings "$b" 10.244.0.1; pings "$b" fd44::1
 transfer "$b" "$a" 10.244.0.1 4
 ip netns exec "$a" wg show "$ia" latest-handshakes | awk '{exit !($2 > 0)}' || fail "no handshake in wg show"
-ip netns exec "$a" wg showconf "$ia" | grep -q "Endpoint = 10.230.1.2:51821" || fail "wg showconf lacks the endpoint"
+ip netns exec "$a" wg showconf "$ia" | contains "Endpoint = 10.230.1.2:51821" || fail "wg showconf lacks the endpoint"
 
 note "wg-quick down"
 quick down >"$TEST_TMP/down.log" 2>&1 || { cat "$TEST_TMP/down.log"; fail "wg-quick down failed"; }
