@@ -38,7 +38,7 @@ actor ClientRunner {
 
     /// Brings up the interface for the saved map's networks, then follows the broker.
     func start() {
-        _ = rebuildInterface()
+        _ = reconcileInterface()
         let link = setup.link
         let state = setup.state
         follower = Task {
@@ -105,7 +105,7 @@ actor ClientRunner {
         setup.state.remove(.connection)
         guard connection != nil else { return nil }
         connection = nil
-        return rebuildInterface()
+        return reconcileInterface(rebuilding: true)
     }
 
     func status(into status: inout AgentStatus) async {
@@ -151,36 +151,40 @@ actor ClientRunner {
         }
         let previous = connection
         connection = (choice, server)
-        let failures = rebuildInterface()
+        let failures = reconcileInterface(rebuilding: true)
         guard interface != nil else {
             connection = previous
-            _ = rebuildInterface()
+            _ = reconcileInterface(rebuilding: true)
             throw RoleError(failures.last ?? "cannot bring up \(setup.interfaceName)")
         }
     }
 
-    /// Replaces the interface with one made for the current connection and netmap (a full
-    /// tunnel's policy routing is set up when an interface is created, so a connection that
-    /// comes or goes makes a new one); none when there is nothing to carry. Returns what
+    /// Makes the interface match the connection and the netmap: none when there is nothing to
+    /// carry, else one whose peers, routes, addresses and TAPs are the map's. `rebuilding`
+    /// replaces a running interface — a full tunnel's policy routing is set up when an
+    /// interface is created, so a connection that comes or goes needs a new one. Returns what
     /// failed, why a new interface could not be made last.
-    private func rebuildInterface() -> [String] {
-        var failures = tearDownInterface() ?? []
-        guard connection != nil || MeshPlan.isMember(netmap) else { return failures }
+    private func reconcileInterface(rebuilding: Bool = false) -> [String] {
+        guard connection != nil || MeshPlan.isMember(netmap) else { return tearDownInterface() ?? [] }
+        var failures: [String] = []
+        if rebuilding || interface == nil {
+            failures = tearDownInterface() ?? []
+            do throws(TunnelError) { try createInterface() } catch { return failures + [error.description] }
+        }
+        if let interface { syncMesh(on: interface) }
+        if let lastMeshError { failures.append(lastMeshError) }
+        return failures
+    }
+
+    /// A new interface with the node's key and addresses and the gateway, and the path finder on its socket.
+    private func createInterface() throws(TunnelError) {
         var config = WireGuardConfig(peers: gatewayPeer().map { [$0.configPeer] } ?? [])
         config.interface.privateKey = setup.nodeKey
         config.interface.addresses = RoleSetup.hostPrefixes(netmap?._self.addresses ?? setup.membership.addresses)
-        let created: NodeInterface
-        do throws(TunnelError) {
-            created = try NodeInterface(config: config, name: setup.interfaceName, uapiDirectory: setup.uapiDirectory)
-        } catch {
-            return failures + [error.description]
-        }
+        let created = try NodeInterface(config: config, name: setup.interfaceName, uapiDirectory: setup.uapiDirectory)
         interface = created
         paths = PeerPaths(device: created.device, broker: setup.membership.broker, credential: setup.membership.credential,
                           selfID: setup.membership.nodeID)
-        syncMesh()
-        if let lastMeshError { failures.append(lastMeshError) }
-        return failures
     }
 
     /// The gateway as a WireGuard peer: everything (full tunnel) or the chosen routes and the
@@ -195,16 +199,8 @@ actor ClientRunner {
     }
 
     /// Puts the netmap's network members on the interface beside the gateway, and the TAPs of
-    /// the L2 networks; a map without networks takes the interface down unless connected.
-    private func syncMesh() {
-        guard connection != nil || MeshPlan.isMember(netmap) else {
-            _ = tearDownInterface()
-            return
-        }
-        guard let interface else {
-            _ = rebuildInterface()
-            return
-        }
+    /// the L2 networks, and hands the members without an endpoint to the path finder.
+    private func syncMesh(on interface: NodeInterface) {
         let mesh = netmap.map(MeshPlan.peers) ?? []
         let own = gatewayPeer().map { [$0] } ?? []
         let networks = MeshPlan.isMember(netmap) ? netmap?.networks ?? [] : []
@@ -297,7 +293,7 @@ actor ClientRunner {
         case .map(let map):
             netmap = map
             nodeStatus = map._self.status.rawValue
-            syncMesh()
+            _ = reconcileInterface()
         case .reachable(let reachable, let failure):
             broker.reachable = reachable
             if reachable { broker.lastContact = Date() }
