@@ -9,7 +9,8 @@ import Synchronization
 /// so it also browses: a service-type enumeration when it starts, again after 1, 4 and 16
 /// seconds (the first may go out before the peers' sessions are up) and every minute after,
 /// then a query per type heard of (answers carry SRV, TXT and addresses, refreshing TTLs).
-/// Its socket is bound to the TAP, so it hears that LAN only; a thread of its own reads it.
+/// Its socket is bound to the TAP, so it hears that LAN only; a thread of its own reads it,
+/// sleeping in poll(2) until a datagram, the next browse or `stop()` (a pipe) wakes it.
 final class MDNSListener: Sendable {
     static let port: UInt16 = 5353
     static let group = "224.0.0.251"
@@ -19,36 +20,59 @@ final class MDNSListener: Sendable {
 
     let interfaceName: String
     private let socket: Int32
+    /// `stop()` writes to the second, the thread polls the first.
+    private let stopPipe: (read: Int32, write: Int32)
     private let catalog = Mutex(ServiceCatalog())
-    private let stopping = Atomic<Bool>(false)
 
     init(interface: String) throws(TunnelError) {
         interfaceName = interface
         socket = try Self.open(on: interface)
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else {
+            close(socket)
+            throw TunnelError("cannot listen for mDNS on \(interface): pipe: \(String(cString: strerror(errno)))")
+        }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        stopPipe = (fds[0], fds[1])
         Thread.detachNewThread { [self] in run() }
+    }
+
+    /// The thread holds the listener until it ends, so a late `stop()` never writes to a closed pipe.
+    deinit {
+        close(stopPipe.read)
+        close(stopPipe.write)
     }
 
     func services() -> [DiscoveredService] {
         catalog.withLock { $0.services(at: .now()) }
     }
 
-    /// The thread notices within its receive timeout and closes the socket.
-    func stop() { stopping.store(true, ordering: .relaxed) }
+    /// Wakes the thread, which closes the socket and ends.
+    func stop() {
+        var byte: UInt8 = 1
+        _ = write(stopPipe.write, &byte, 1)
+    }
 
     private func run() {
         var buffer = [UInt8](repeating: 0, count: 9000)
         var nextBrowse = ContinuousClock.now
         var browseGap = Self.firstBrowseRepeat
-        while !stopping.load(ordering: .relaxed) {
+        while true {
             if ContinuousClock.now >= nextBrowse {
                 send(DNSMessage.browseQuery)
                 nextBrowse = .now + browseGap
                 browseGap = min(browseGap * 4, Self.browseInterval)
             }
+            var ready = [pollfd(fd: socket, events: Int16(POLLIN), revents: 0), pollfd(fd: stopPipe.read, events: Int16(POLLIN), revents: 0)]
+            let wait = nextBrowse - ContinuousClock.now
+            let milliseconds = max(0, wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000) + 1
+            guard poll(&ready, 2, Int32(clamping: milliseconds)) >= 0 || errno == EINTR else { break }
+            if ready[1].revents != 0 { break }
+            guard ready[0].revents & Int16(POLLIN) != 0 else { continue }
             var source = sockaddr_in()
             var length = socklen_t(MemoryLayout<sockaddr_in>.size)
             let count = withUnsafeMutablePointer(to: &source) { address in
-                address.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(socket, &buffer, buffer.count, 0, $0, &length) }
+                address.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(socket, &buffer, buffer.count, Int32(MSG_DONTWAIT), $0, &length) }
             }
             guard count > 0, let message = DNSMessage.parse(Array(buffer[0..<count])) else { continue }
             let sender = IPv4Address(UInt32(bigEndian: source.sin_addr.s_addr)).description
@@ -83,7 +107,6 @@ final class MDNSListener: Sendable {
         var membership = ip_mreqn()
         membership.imr_multiaddr.s_addr = inet_addr(group)
         membership.imr_ifindex = index
-        var timeout = timeval(tv_sec: 1, tv_usec: 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -95,7 +118,6 @@ final class MDNSListener: Sendable {
             && setsockopt(fd, Int32(IPPROTO_IP), IP_ADD_MEMBERSHIP, &membership, socklen_t(MemoryLayout<ip_mreqn>.size)) == 0
             && setsockopt(fd, Int32(IPPROTO_IP), IP_MULTICAST_IF, &membership, socklen_t(MemoryLayout<ip_mreqn>.size)) == 0
             && option(fd, Int32(IPPROTO_IP), IP_MULTICAST_TTL, 255) && option(fd, Int32(IPPROTO_IP), IP_MULTICAST_LOOP, 0)
-            && setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size)) == 0
         guard ok else {
             let reason = String(cString: strerror(errno))
             close(fd)
