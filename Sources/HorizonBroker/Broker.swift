@@ -48,6 +48,11 @@ public enum Broker {
             app.lifecycle.use(relay)
             try await PostgresSignalRelay.start(url: url, hub: services.signaling, on: app)
         }
+        if case .sqlite(let path) = config.store {
+            let watcher = SQLiteChangeMarkerWatcher(storePath: path, hub: services.netmapChanges)
+            watcher.start()
+            app.lifecycle.use(watcher)
+        }
         return StartupReport(createdAdmin: created?.username, generatedAdminPassword: created?.generatedPassword)
     }
 

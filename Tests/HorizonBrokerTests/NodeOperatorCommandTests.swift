@@ -48,4 +48,22 @@ import VaporTesting
             #expect(Set(nodeEvents.map(\.action)) == ["server.approved", "server.revoked", "device.revoked"])
         }
     }
+
+    /// The command line runs in a process of its own; the running broker's waiting nodes still
+    /// hear of its change at once, not at the end of their long-poll.
+    @Test(arguments: TestStore.available)
+    func commandLineChangesWakeTheRunningBrokersWatchers(store: TestStore) async throws {
+        try await store.withBrokerAndConfiguration { app, config in
+            let api = APIClient(app: app)
+            let admin = try await api.login("admin", "test-admin-password")
+            let enrollmentKey = try await api.enrollmentKey("server", adminToken: admin)
+            _ = try await api.registerServer("gw-1", key: TestNodeKey(), enrollmentKey: enrollmentKey)
+            let hub = try #require(app.brokerServices).netmapChanges
+            let before = hub.revision
+
+            try await OperatorCommands.setServerStatus(config, name: "gw-1", to: "approved")
+            // Far longer than the signal needs, far shorter than a long-poll round (60 s).
+            #expect(await hub.waitForChange(after: before, timeout: .seconds(15)) > before)
+        }
+    }
 }

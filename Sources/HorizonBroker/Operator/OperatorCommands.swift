@@ -65,6 +65,9 @@ public enum OperatorCommands {
                 throw OperatorError("cannot open the store (\(config.store.name)): \(String(describing: error))")
             }
             let result = try await body(services, app.db)
+            if services.netmapChanges.revision > 0 {
+                try await OperatorChangeSignal.announce(for: config.store, on: app.db)
+            }
             try await app.asyncShutdown()
             return result
         } catch {
