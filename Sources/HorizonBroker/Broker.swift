@@ -37,7 +37,7 @@ public enum Broker {
             middlewares: [AuthenticationGate(access: api.operationAccess), NetmapFetchMiddleware(netmap: services.netmap, json: netmapJSON)])
         app.brokerServices = services
         if config.nodes.runsPresenceSweep {
-            app.lifecycle.use(ServerPresenceSweeper(presence: services.serverPresence, interval: config.nodes.sweepInterval))
+            app.lifecycle.use(ServerPresenceSweeper.loop(presence: services.serverPresence, interval: config.nodes.sweepInterval))
         }
         NetmapWatchRoute(netmap: services.netmap, json: netmapJSON, metrics: services.metrics).register(on: app)
         SignalingRoute(hub: services.signaling, netmap: services.netmap, metrics: services.metrics).register(on: app)
@@ -49,9 +49,7 @@ public enum Broker {
             try await PostgresSignalRelay.start(url: url, hub: services.signaling, on: app)
         }
         if case .sqlite(let path) = config.store {
-            let watcher = SQLiteChangeMarkerWatcher(storePath: path, hub: services.netmapChanges)
-            watcher.start()
-            app.lifecycle.use(watcher)
+            app.lifecycle.use(SQLiteChangeMarkerWatcher.loop(storePath: path, hub: services.netmapChanges))
         }
         return StartupReport(createdAdmin: created?.username, generatedAdminPassword: created?.generatedPassword)
     }

@@ -1,7 +1,6 @@
 import Fluent
 import Foundation
 import SQLKit
-import Synchronization
 import Vapor
 
 /// How an operator command — a process of its own next to running brokers — tells them that
@@ -28,42 +27,23 @@ enum OperatorChangeSignal {
 /// Wakes the broker's netmap waiters whenever an operator command rewrites the SQLite
 /// store's change marker. It reads the tiny file a few times a second; a changed content (a
 /// fresh UUID per change) is a change, which a file system's coarse timestamps could hide.
-final class SQLiteChangeMarkerWatcher: LifecycleHandler, Sendable {
+enum SQLiteChangeMarkerWatcher {
     static let interval: Duration = .milliseconds(200)
 
-    private let path: String
-    private let hub: NetmapChangeHub
-    private let task = Mutex<Task<Void, Never>?>(nil)
-
-    init(storePath: String, hub: NetmapChangeHub) {
-        path = OperatorChangeSignal.markerPath(forStoreAt: storePath)
-        self.hub = hub
-    }
-
-    /// Starts watching from the marker's current content.
-    func start() {
-        let path = path, hub = hub
-        let loop = Task {
-            var seen = FileManager.default.contents(atPath: path)
-            while !Task.isCancelled {
-                try? await Task.sleep(for: Self.interval)
-                let current = FileManager.default.contents(atPath: path)
-                if current != seen {
-                    seen = current
-                    hub.wakeWaiters()
+    static func loop(storePath: String, hub: NetmapChangeHub) -> BackgroundLoop {
+        let path = OperatorChangeSignal.markerPath(forStoreAt: storePath)
+        return BackgroundLoop { _ in
+            {
+                var seen = FileManager.default.contents(atPath: path)
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    let current = FileManager.default.contents(atPath: path)
+                    if current != seen {
+                        seen = current
+                        hub.wakeWaiters()
+                    }
                 }
             }
         }
-        task.withLock { $0 = loop }
-    }
-
-    func shutdown(_ application: Application) {
-        task.withLock { $0 }?.cancel()
-    }
-
-    func shutdownAsync(_ application: Application) async {
-        let loop = task.withLock { $0.take() }
-        loop?.cancel()
-        await loop?.value
     }
 }
