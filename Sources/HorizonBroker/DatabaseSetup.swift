@@ -16,6 +16,11 @@ enum DatabaseSetup {
     /// `max_connections`.
     static let postgresConnectionsPerEventLoop = 4
 
+    /// How long a request waits for a pooled connection before it is answered `503
+    /// store_busy`. Fluent's 10 s turned bursts on a loaded two-core host (eight racing
+    /// SQLite enrollments, each waiting for the one writer) into failures.
+    static let connectionPoolTimeout: TimeAmount = .seconds(30)
+
     /// Registers the configured store as the default database and all migrations.
     static func configure(_ app: Application, store: BrokerConfiguration.Store) throws {
         switch store {
@@ -26,10 +31,11 @@ enum DatabaseSetup {
             } catch {
                 throw BrokerConfigurationError.cannotCreateDataDirectory(dir, error.localizedDescription)
             }
-            app.databases.use(.sqlite(.file(path)), as: .sqlite)
+            app.databases.use(.sqlite(.file(path), connectionPoolTimeout: connectionPoolTimeout), as: .sqlite)
         case .postgres(let url):
             app.databases.use(
-                .postgres(configuration: try SQLPostgresConfiguration(url: url), maxConnectionsPerEventLoop: postgresConnectionsPerEventLoop),
+                .postgres(configuration: try SQLPostgresConfiguration(url: url), maxConnectionsPerEventLoop: postgresConnectionsPerEventLoop,
+                          connectionPoolTimeout: connectionPoolTimeout),
                 as: .psql)
         }
         Migrations.register(on: app)

@@ -36,12 +36,15 @@ struct APIErrorMiddleware: AsyncMiddleware {
         case let error as ServerError:
             // The generated code wraps everything a handler or its decoding throws.
             if let inner = error.underlyingError as? APIError { return inner }
+            if error.underlyingError is ConnectionPoolTimeoutError { return storeBusy }
             if let decoding = error.underlyingError as? DecodingError {
                 return APIError.badRequest(describe(decoding), code: "invalid_body")
             }
             let status = HTTPResponseStatus(statusCode: error.httpStatus.code)
             if status.code >= 500 { return internalError }
             return APIError(status, code(for: status), error.causeDescription)
+        case is ConnectionPoolTimeoutError:
+            return storeBusy
         case let error as DecodingError:
             return APIError.badRequest(describe(error), code: "invalid_body")
         case let error as any AbortError:
@@ -63,6 +66,10 @@ struct APIErrorMiddleware: AsyncMiddleware {
     }
 
     static let internalError = APIError(.internalServerError, "internal_error", "the broker failed to handle this request; its log has the details")
+    /// Every database connection stayed taken for the pool's whole timeout: an overload to
+    /// retry, not a failure of the broker.
+    static let storeBusy = APIError(
+        .serviceUnavailable, "store_busy", "the broker's database is too busy to take this request now; retry in a moment", retryAfter: 1)
 
     static func code(for status: HTTPResponseStatus) -> String {
         switch status {
