@@ -78,13 +78,17 @@ public final class TURNRelayServer: @unchecked Sendable {
         defer { routes.deinitialize(count: Self.datagramSlots).deallocate() }
         let forwarder = TURNChannelForwarder(capacity: Self.datagramSlots, arenaSize: 0)
         listener.setReceiveTimeout(milliseconds: 100)
+        // Expiry needs no better than 100 ms: between polls, batches of channel data take one lock.
+        var nextPoll = MonotonicTime.zero
         while !stopping.load(ordering: .relaxed) {
             let n = listener.receive(into: batch)
             let slow = routeChannelData(batch, count: max(n, 0), into: routes)
             forward(batch, count: max(n, 0), routes: routes, with: forwarder)
+            let now = MonotonicTime.now()
+            guard slow || now >= nextPoll else { continue }
+            if now >= nextPoll { nextPoll = now + .milliseconds(100) }
             var opened: [UDPAddress] = []
             let outputs = core.withLock { core in
-                let now = MonotonicTime.now()
                 var outputs: [TURNServerOutput] = []
                 for i in 0..<max(n, 0) where slow && routes[i] == nil {
                     let datagram = batch.datagram(i)

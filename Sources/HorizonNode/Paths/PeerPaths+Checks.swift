@@ -72,6 +72,9 @@ extension PeerPaths {
                 use(pair, for: id)
             case .consentLost:
                 links[id]?.path = .connecting
+                // Often our NAT mapping moved (a router restart, a new uplink): probe it now
+                // rather than at the next periodic check, so new sessions start at once.
+                nextMappingCheck = .zero
             case .failed:
                 break   // failed pairs are retried by the checker; the path stays as it was
             }

@@ -13,6 +13,8 @@ extension PeerPaths {
     func relayAllocation() async -> TURNSession? {
         if let relay, relay.allocation != nil { return relay }
         if let running = allocating { return await running.value }
+        // One that failed or lapsed: let it go before allocating again.
+        dropRelayAllocation()
         guard let server = turnRelay, let credentials = server.credentials else { return nil }
         let (device, continuation) = (self.device, inbound)
         let session = TURNSession(server: server.address, credentials: credentials,
