@@ -60,6 +60,10 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "FuzzRelayChannel",
+            dependencies: ["CLibFuzzer", .product(name: "HorizonDevice", package: "Horizon")]
+        ),
+        .executableTarget(
             name: "FuzzHorizonFrame",
             dependencies: [
                 "CLibFuzzer",

@@ -20,8 +20,8 @@ done
 
 if [ -z "${BENCH_BIN:-}" ]; then
   echo "building HorizonNATBench (release, data plane only)..." >&2
-  (cd "$ROOT" && HORIZON_DATA_PLANE_ONLY=1 swift build -c release --scratch-path .build-dp --product HorizonNATBench >&2)
-  BENCH_BIN=$ROOT/.build-dp/release/HorizonNATBench
+  (cd "$ROOT" && HORIZON_DATA_PLANE_ONLY=1 swift build -c release --scratch-path .build-rel --product HorizonNATBench >&2)
+  BENCH_BIN=$ROOT/.build-rel/release/HorizonNATBench
 fi
 [ -x "$BENCH_BIN" ] || die "BENCH_BIN=$BENCH_BIN is not executable"
 

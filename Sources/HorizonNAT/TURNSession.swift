@@ -2,12 +2,20 @@ import Foundation
 import HorizonCore
 import HorizonUDP
 
-/// `TURNClient` on a socket of its own, with a thread that receives, retransmits and
-/// refreshes: the blocking calls below send a request and wait for its answer, and data
-/// from peers goes to `onData` on that thread. Sending data never blocks on the server.
-/// The thread holds the session until `close()`.
+/// `TURNClient` with a thread that retransmits and refreshes: the blocking calls below send a
+/// request and wait for its answer. Sending data never blocks on the server. The thread holds
+/// the session until `close()`. Two ways to reach the server:
+///
+/// - a socket of its own, which the thread also receives on (data from peers goes to
+///   `onData` on that thread);
+/// - a socket someone else owns (a WireGuard device's, so the allocation is on the 5-tuple
+///   WireGuard uses and the device can send ChannelData itself): `send` puts datagrams on
+///   it, and its owner hands what the server sends to `receive(fromServer:)`, on whose
+///   thread `onData` then runs.
 public final class TURNSession: @unchecked Sendable {
-    public let socket: UDPSocket
+    /// The session's own socket; nil when it sends through its owner's.
+    public let socket: UDPSocket?
+    private let sendThroughOwner: (@Sendable ([UInt8]) -> Bool)?
     public var server: UDPAddress { serverAddress }
     private let serverAddress: UDPAddress
     private let condition = NSCondition()
@@ -27,11 +35,30 @@ public final class TURNSession: @unchecked Sendable {
     public init(server: UDPAddress, credentials: TURNCredentials, localAddress: IPAddress? = nil,
                 timing: TURNClient.Timing = TURNClient.Timing(), software: String? = "Horizon \(HorizonVersion.current)",
                 onData: @escaping @Sendable (UDPAddress, [UInt8]) -> Void) throws(UDPError) {
-        socket = try UDPSocket(family: server.ip.isIPv4 ? .ipv4 : .ipv6, address: localAddress, bufferBytes: 4 << 20)
+        let socket = try UDPSocket(family: server.ip.isIPv4 ? .ipv4 : .ipv6, address: localAddress, bufferBytes: 4 << 20)
+        socket.setReceiveTimeout(milliseconds: 20)
+        self.socket = socket
+        sendThroughOwner = nil
         serverAddress = server
         client = TURNClient(server: server, credentials: credentials, software: software, timing: timing)
         self.onData = onData
-        socket.setReceiveTimeout(milliseconds: 20)
+        startThread()
+    }
+
+    /// A session on its owner's socket: `send` sends one datagram to the server from it
+    /// (false when refused); feed the server's datagrams to `receive(fromServer:)`.
+    public init(server: UDPAddress, credentials: TURNCredentials, timing: TURNClient.Timing = TURNClient.Timing(),
+                software: String? = "Horizon \(HorizonVersion.current)", sending send: @escaping @Sendable ([UInt8]) -> Bool,
+                onData: @escaping @Sendable (UDPAddress, [UInt8]) -> Void) {
+        socket = nil
+        sendThroughOwner = send
+        serverAddress = server
+        client = TURNClient(server: server, credentials: credentials, software: software, timing: timing)
+        self.onData = onData
+        startThread()
+    }
+
+    private func startThread() {
         Thread { [self] in
             run()
             stopped.signal()
@@ -47,7 +74,7 @@ public final class TURNSession: @unchecked Sendable {
         }
         guard first else { return }
         stopped.wait()
-        socket.close()
+        socket?.close()
     }
 
     public var allocation: TURNAllocation? { condition.withLock { client.allocation } }
@@ -157,30 +184,46 @@ public final class TURNSession: @unchecked Sendable {
 
     // MARK: - The session's thread
 
+    /// Receives (on its own socket) or waits 20 ms (on its owner's), then runs the timers.
     private func run() {
-        let batch = UDPReceiveBatch(messageSlots: 32, bufferSize: 65_536)
+        let batch = socket.map { _ in UDPReceiveBatch(messageSlots: 32, bufferSize: 65_536) }
         while !condition.withLock({ stopping }) {
-            let n = socket.receive(into: batch)
-            var data: [(UDPAddress, [UInt8])] = []
-            condition.withLock {
-                let now = MonotonicTime.now()
-                var fresh: [TURNEvent] = []
-                for i in 0..<max(n, 0) where batch.datagram(i).source == serverAddress {
-                    fresh += client.receive(Array(batch.datagram(i).bytes), now: now)
-                }
-                if let due = client.nextDeadline, due <= now { fresh += client.poll(now: now) }
-                flush()
-                for event in fresh {
-                    if case .data(let peer, let bytes) = event { data.append((peer, bytes)) } else { events.append(event) }
-                }
-                if events.count > Self.keptEvents {
-                    droppedEvents += events.count - Self.keptEvents / 2
-                    events.removeFirst(events.count - Self.keptEvents / 2)
-                }
-                if fresh.count > data.count { condition.broadcast() }
+            var received: [[UInt8]] = []
+            if let socket, let batch {
+                let n = socket.receive(into: batch)
+                for i in 0..<max(n, 0) where batch.datagram(i).source == serverAddress { received.append(Array(batch.datagram(i).bytes)) }
+            } else {
+                Thread.sleep(forTimeInterval: 0.02)
             }
-            for (peer, bytes) in data { onData(peer, bytes) }
+            process(received)
         }
+    }
+
+    /// A datagram the server sent to the owner's socket (sessions on their owner's socket).
+    public func receive(fromServer bytes: [UInt8]) {
+        process([bytes])
+    }
+
+    /// Datagrams from the server, then the timers: answers wake the blocking calls, peers'
+    /// data goes to `onData` on this thread.
+    private func process(_ received: [[UInt8]]) {
+        var data: [(UDPAddress, [UInt8])] = []
+        condition.withLock {
+            let now = MonotonicTime.now()
+            var fresh: [TURNEvent] = []
+            for bytes in received { fresh += client.receive(bytes, now: now) }
+            if let due = client.nextDeadline, due <= now { fresh += client.poll(now: now) }
+            flush()
+            for event in fresh {
+                if case .data(let peer, let bytes) = event { data.append((peer, bytes)) } else { events.append(event) }
+            }
+            if events.count > Self.keptEvents {
+                droppedEvents += events.count - Self.keptEvents / 2
+                events.removeFirst(events.count - Self.keptEvents / 2)
+            }
+            if fresh.count > data.count { condition.broadcast() }
+        }
+        for (peer, bytes) in data { onData(peer, bytes) }
     }
 
     /// Sends what the client queued; called with the lock held.
@@ -194,7 +237,9 @@ public final class TURNSession: @unchecked Sendable {
     /// One sendmmsg per `sendBatch.capacity` datagrams: the batch points into one contiguous
     /// copy of them, valid until the send returns.
     private func sendToServer(_ datagrams: [[UInt8]]) -> Int {
-        sendLock.withLock {
+        if let sendThroughOwner { return datagrams.reduce(0) { $0 + (sendThroughOwner($1) ? 1 : 0) } }
+        guard let socket else { return 0 }
+        return sendLock.withLock {
             var sent = 0
             var start = 0
             while start < datagrams.count {

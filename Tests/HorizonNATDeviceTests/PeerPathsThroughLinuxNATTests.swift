@@ -121,6 +121,36 @@ import Testing
             try pair.b.ping(pair.a)
         }
     }
+
+    /// Both nodes behind endpoint-independent NATs, on a direct path; then a's LAN address
+    /// changes. a's router keeps the old mapping alive as long as b sends to it, so a's new
+    /// one toward b gets another port than the one STUN reports, and b's NAT drops a's checks
+    /// from it: no direct pair works at first. Both must still get a working path again (the
+    /// relay; direct once the stale mapping lets go) within a bounded time.
+    @Test(.enabled(if: available, "needs root, /dev/net/tun, coturn and iptables"), .timeLimit(.minutes(1)))
+    func refindsAPathBetweenTwoNATsAfterAnAddressChange() async throws {
+        try await PathPair.with(.masquerade, .masquerade) { pair in
+            let before = try #require(await pair.paths(), "no path")
+            #expect(before.0.kind == "direct" && before.1.kind == "direct")
+            try pair.b.ping(pair.a)
+            let a = pair.a.namespace
+            try Command.run(["ip", "netns", "exec", a.name, "sysctl", "-qw", "net.ipv4.conf.hznat-c1.promote_secondaries=1"])
+            try a.ip("addr", "add", "10.0.1.3/24", "dev", "hznat-c1")
+            try a.ip("addr", "del", "10.0.1.2/24", "dev", "hznat-c1")
+            let changed = MonotonicTime.now()
+            // Settled again: both sides on a path, b no longer at the old mapping, and pings cross it.
+            var working = false
+            while !working, MonotonicTime.now() < changed + .seconds(25) {
+                if await pair.paths(within: .seconds(1), where: { _, fromB in fromB.endpoint != before.1.endpoint }) != nil {
+                    working = (try? Command.run(["ip", "netns", "exec", pair.b.namespace.name, "ping", "-c", "1", "-W", "1", pair.a.overlayAddress])) != nil
+                }
+            }
+            let now = (await pair.a.path(to: pair.b), await pair.b.path(to: pair.a))
+            #expect(working, "paths \(String(describing: now))")
+            print("re-found after \(MonotonicTime.now().since(changed)): \(String(describing: now))")
+            try pair.a.ping(pair.b)
+        }
+    }
 }
 
 /// A paced TCP transfer (6 MiB over about 4 s) between two namespaces, each end reporting

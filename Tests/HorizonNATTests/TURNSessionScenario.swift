@@ -17,7 +17,7 @@ enum TURNSessionScenario {
 
         let allocation = try session.allocate()
         #expect(allocation.relayed.ip == loopback && allocation.relayed != server)
-        #expect(allocation.mapped == UDPAddress(ip: loopback, port: session.socket.port))
+        #expect(allocation.mapped == UDPAddress(ip: loopback, port: try #require(session.socket).port))
         #expect(allocation.lifetime > .zero)
 
         // Without a permission the relay drops the peer's data; with one it passes both ways

@@ -57,14 +57,19 @@ final class HandshakeLoop {
         while start < out.count {
             let chunk = out[start..<min(out.count, start + sendBatch.capacity)]
             arena.removeAll(keepingCapacity: true)
-            for datagram in chunk { arena += datagram.bytes }
+            for datagram in chunk {
+                let channel = datagram.endpoint.relayChannel
+                if channel != 0 { RelayChannelFraming.appendHeader(channel: channel, length: datagram.bytes.count, to: &arena) }
+                arena += datagram.bytes
+            }
             arena.withUnsafeBytes { all in
                 sendBatch.removeAll()
                 var offset = 0
                 for datagram in chunk {
-                    let bytes = UnsafeRawBufferPointer(rebasing: all[offset..<offset + datagram.bytes.count])
+                    let size = datagram.bytes.count + (datagram.endpoint.relayChannel == 0 ? 0 : RelayChannelFraming.headerSize)
+                    let bytes = UnsafeRawBufferPointer(rebasing: all[offset..<offset + size])
                     sendBatch.append(bytes, to: datagram.endpoint.udpAddress, from: datagram.endpoint.localSource)
-                    offset += datagram.bytes.count
+                    offset += size
                     if datagram.bytes.first == MessageType.transportData.rawValue {
                         delta.txPackets &+= 1
                         delta.txBytes &+= UInt64(datagram.bytes.count)

@@ -23,6 +23,8 @@ final class ReceiveLoop {
     private let coalescer: PacketCoalescer
     private let lan: LANReceiver
     private var counts = DeviceCounters()
+    /// Per datagram of the batch: the TURN channel it came through (0: none).
+    private let channels = UnsafeMutablePointer<UInt16>.allocate(capacity: ReceiveLoop.messageSlots * UDPReceiveBatch.maxSegmentsPerMessage)
 
     init(device: Device, binding: SocketBinding, socket: UDPSocket) {
         self.device = device
@@ -36,6 +38,8 @@ final class ReceiveLoop {
             capacity: Self.messageSlots * UDPReceiveBatch.maxSegmentsPerMessage, mode: mode,
             verifyingTCPChecksums: false)
     }
+
+    deinit { channels.deallocate() }
 
     func run() {
         // Bounded waits, so a stop or a rebind is noticed.
@@ -54,11 +58,12 @@ final class ReceiveLoop {
 
     private func receive(count n: Int, now: MonotonicTime) {
         let table = device.routing.withLock { $0 }
+        unwrapRelayed(count: n)
         var i = 0
         while i < n {
             let first = batch.datagram(i)
             guard let header = TransportHeader(packet: UnsafeRawBufferPointer(first.bytes)) else {
-                queueHandshake(first)
+                queueHandshake(first, source: source(i))
                 i += 1
                 continue
             }
@@ -84,7 +89,7 @@ final class ReceiveLoop {
         let (batch, coalescer, lan) = (self.batch, self.coalescer, self.lan)
         var delta = DeviceCounters()
         var data = 0
-        var lastSource = batch.datagram(run.lowerBound)
+        var lastSource = run.lowerBound
         _ = keypair.withOpener { opener in
             for k in run {
                 let datagram = batch.datagram(k)
@@ -97,7 +102,7 @@ final class ReceiveLoop {
                 case .opened(let length):
                     delta.rxPackets &+= 1
                     delta.rxBytes &+= UInt64(datagram.bytes.count)
-                    lastSource = datagram
+                    lastSource = k
                     guard length > 0 else {
                         delta.keepalivesReceived &+= 1
                         continue
@@ -124,14 +129,30 @@ final class ReceiveLoop {
         }
         counts.add(delta)
         guard delta.rxPackets > 0 else { return }
-        device.engine.didReceive(on: keypair, from: peer, source: PeerEndpoint(lastSource), packets: Int(delta.rxPackets),
+        device.engine.didReceive(on: keypair, from: peer, source: source(lastSource), packets: Int(delta.rxPackets),
                                  dataPackets: data, bytes: Int(delta.rxBytes), now: now)
     }
 
-    private func queueHandshake(_ datagram: UDPDatagram) {
+    /// Strips the ChannelData header off WireGuard messages a TURN relay forwarded and
+    /// notes their channel, so the sender's endpoint becomes "relay, channel".
+    private func unwrapRelayed(count n: Int) {
+        for i in 0..<n {
+            let (channel, length) = RelayChannelFraming.unwrap(UnsafeRawBufferPointer(batch.datagram(i).bytes))
+            channels[i] = channel
+            if channel != 0 { batch.narrow(i, to: RelayChannelFraming.headerSize..<(RelayChannelFraming.headerSize + length)) }
+        }
+    }
+
+    private func source(_ i: Int) -> PeerEndpoint {
+        var endpoint = PeerEndpoint(batch.datagram(i))
+        endpoint.relayChannel = channels[i]
+        return endpoint
+    }
+
+    private func queueHandshake(_ datagram: UDPDatagram, source: PeerEndpoint) {
         switch MessageType(datagram: UnsafeRawBufferPointer(datagram.bytes)) {
         case .handshakeInitiation?, .handshakeResponse?, .cookieReply?:
-            if device.handshakes.push(UnsafeRawBufferPointer(datagram.bytes), source: PeerEndpoint(datagram)) {
+            if device.handshakes.push(UnsafeRawBufferPointer(datagram.bytes), source: source) {
                 device.wakeup.signal()
             } else {
                 counts.droppedHandshakeQueueFull &+= 1

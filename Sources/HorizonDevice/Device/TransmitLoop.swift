@@ -40,7 +40,7 @@ final class TransmitLoop {
     private static func buffers(mtu: Int) -> (PacketBatch, TransportBatchSender, UnsafeMutablePointer<Int32>) {
         let capacity = mtu + slack
         let slots = min(128, max(16, (4 << 20) / capacity))
-        return (PacketBatch(slots: slots, capacity: capacity, headroom: TransportHeader.size),
+        return (PacketBatch(slots: slots, capacity: capacity, headroom: TransportHeader.size + RelayChannelFraming.headroom),
                 TransportBatchSender(slots: slots), .allocate(capacity: slots))
     }
 

@@ -14,7 +14,8 @@ import HorizonWireGuard
 ///
 /// Packet i starts `leading` bytes before `batch.start(i)` (headers the caller keeps in the
 /// headroom, such as a Horizon frame's) and is `leading + batch.length(i)` bytes long; the
-/// headroom holds `TransportHeader.size` more bytes in front, and the slot room for padding
+/// headroom holds `TransportHeader.size` + `RelayChannelFraming.headroom` more bytes in
+/// front (a relayed peer's ChannelData header goes there), and the slot room for padding
 /// and the tag behind. `routes[i]` is packet i's peer index or a negative code.
 final class TransportBatchSender {
     /// `routes` entries that are not peer indices.
@@ -34,7 +35,7 @@ final class TransportBatchSender {
     /// Seals and sends packets `0..<count` of `batch`; drops are added to `counts`.
     func send(_ batch: PacketBatch, leading: Int = 0, routes: UnsafePointer<Int32>, count n: Int, table: RoutingTable,
               mtu: Int, device: Device, now: MonotonicTime, counts: inout DeviceCounters) {
-        precondition(batch.headroom >= leading + TransportHeader.size, "no room for the transport header")
+        precondition(batch.headroom >= leading + TransportHeader.size + RelayChannelFraming.headroom, "no room for the headers")
         sendBatch.removeAll()
         var i = 0
         while i < n {
@@ -86,13 +87,16 @@ final class TransportBatchSender {
             }
         case .seal(let grant):
             let destination = grant.endpoint.udpAddress, source = grant.endpoint.localSource
+            let channel = grant.endpoint.relayChannel
             let (sendBatch, padded) = (self.sendBatch, self.padded)
             grant.keypair.withSealer { sealer in
                 for k in run {
                     let packet = batch.start(k) - leading
                     let size = sealer.seal(packet: packet, length: leading + batch.length(k), paddedLength: padded[k],
                                            counter: grant.firstCounter + UInt64(k - run.lowerBound))
-                    sendBatch.append(UnsafeRawBufferPointer(start: packet - TransportHeader.size, count: size),
+                    let sealed = packet - TransportHeader.size
+                    sendBatch.append(channel == 0 ? UnsafeRawBufferPointer(start: sealed, count: size)
+                                                  : RelayChannelFraming.frame(sealed, length: size, channel: channel),
                                      to: destination, from: source)
                 }
             }

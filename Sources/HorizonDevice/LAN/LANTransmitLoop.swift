@@ -54,7 +54,7 @@ final class LANTransmitLoop {
     /// Slots hold an MTU-sized frame after its Ethernet header (802.1Q tag included), padding and tag.
     private static func buffers(slots: Int, mtu: Int) -> (PacketBatch, TransportBatchSender, UnsafeMutablePointer<Int32>) {
         let capacity = mtu + 4 + TransmitLoop.slack
-        return (PacketBatch(slots: slots, capacity: capacity, headroom: TransportHeader.size + leading),
+        return (PacketBatch(slots: slots, capacity: capacity, headroom: TransportHeader.size + RelayChannelFraming.headroom + leading),
                 TransportBatchSender(slots: slots), .allocate(capacity: slots))
     }
 

@@ -3,8 +3,8 @@ import HorizonNAT
 import HorizonUDP
 
 /// Everything `PeerPaths` keeps for one peer: our current session for it (credentials and
-/// candidates), the peer's latest session, the checker running between the two, the relay
-/// allocation made for it and the path in use.
+/// candidates), the peer's latest session, the checker running between the two and the path
+/// in use.
 struct PeerLink {
     /// One side's immutable offer; a new one on every (re)gathering.
     struct Session {
@@ -17,16 +17,11 @@ struct PeerLink {
     var local: Session?
     var remote: PathSignal?
     var checker: ICEChecker?
-    /// A TURN allocation of its own, so relayed checks and WireGuard for this peer have a
-    /// relayed address no other peer shares (the proxy forwards to one peer).
-    var relay: TURNRelayProxy?
     var path = PeerPath.connecting
     /// The peer confirmed it has our current session (its `seen` names it).
     var acknowledged = false
     var nextSignal = MonotonicTime.zero
     var signalBackoff = Duration.seconds(1)
-    /// IPs the relay already lets through to our allocation.
-    var permitted: Set<IPAddress> = []
 
     init(peer: PathPeer) {
         self.peer = peer

@@ -3,32 +3,35 @@ import HorizonNAT
 import HorizonUDP
 
 extension PeerPaths {
-    /// A STUN datagram from the WireGuard socket or a peer's relay: an answer to a gathering
-    /// probe, a peer's check (found by our ufrag in its USERNAME), an answer to one of our
-    /// checks, or a plain Binding request from someone measuring us (answered).
+    /// A datagram from the WireGuard socket or through the relay allocation: an answer to
+    /// a gathering probe, the TURN server's (for the allocation's session), a peer's check
+    /// (found by our ufrag in its USERNAME), an answer to one of our checks, or a plain
+    /// Binding request from someone measuring us (answered).
     func receive(_ datagram: PathDatagram) {
-        guard !stopped, DatagramKind.classify(datagram.bytes) == .stun,
-              let received = try? STUNReceivedMessage.parse(datagram.bytes) else { return }
-        let message = received.message
-        let now = MonotonicTime.now()
-        if let relayed = datagram.relayOf {
-            check(relayed, datagram, path: .relay, now: now)
+        guard !stopped else { return }
+        let message = DatagramKind.classify(datagram.bytes) == .stun ? (try? STUNReceivedMessage.parse(datagram.bytes))?.message : nil
+        if !datagram.relayed, let message, message.type.messageClass == .successResponse || message.type.messageClass == .errorResponse,
+           takeProbeAnswer(message, from: datagram.source) { return }
+        if !datagram.relayed, let relay, datagram.source == relay.server {
+            relay.receive(fromServer: datagram.bytes)
             return
         }
+        guard let message else { return }
+        let now = MonotonicTime.now()
+        let path: ICEPath = datagram.relayed ? .relay : .direct
         switch message.type.messageClass {
         case .request:
             if let username = message.username {
                 let ours = username.split(separator: ":").first.map(String.init)
                 if let id = links.first(where: { $0.value.local?.credentials.ufrag == ours })?.key {
-                    check(id, datagram, path: .direct, now: now)
+                    check(id, datagram, path: path, now: now)
                 }
-            } else if let reply = responder.respond(to: datagram.bytes, from: datagram.source) {
+            } else if !datagram.relayed, let reply = responder.respond(to: datagram.bytes, from: datagram.source) {
                 device.sendDatagram(reply, to: datagram.source)
             }
         case .successResponse, .errorResponse:
-            guard !takeProbeAnswer(message, from: datagram.source) else { return }
             // Only the checker that sent the request recognises its transaction.
-            for id in Array(links.keys) { check(id, datagram, path: .direct, now: now) }
+            for id in Array(links.keys) { check(id, datagram, path: path, now: now) }
         case .indication:
             return
         }
@@ -54,11 +57,10 @@ extension PeerPaths {
 
     private func flush(_ id: String) {
         guard let outgoing = links[id]?.checker?.takeOutgoing(), !outgoing.isEmpty else { return }
-        let relay = links[id]?.relay
         for datagram in outgoing {
             switch datagram.path {
             case .direct: device.sendDatagram(datagram.bytes, to: datagram.destination)
-            case .relay: relay?.session.send(datagram.bytes, to: datagram.destination)
+            case .relay: relay?.send(datagram.bytes, to: datagram.destination)
             }
         }
     }
@@ -70,6 +72,9 @@ extension PeerPaths {
                 use(pair, for: id)
             case .consentLost:
                 links[id]?.path = .connecting
+                // Often our NAT mapping moved (a router restart, a new uplink): probe it now
+                // rather than at the next periodic check, so new sessions start at once.
+                nextMappingCheck = .zero
             case .failed:
                 break   // failed pairs are retried by the checker; the path stays as it was
             }
@@ -77,31 +82,19 @@ extension PeerPaths {
     }
 
     /// Points the device's peer along `pair`: at the peer's address (directly, or at its
-    /// relayed address), or at our relay proxy bound to the peer when our side is relayed.
+    /// relayed address), or through a channel on our allocation when our side is relayed.
     private func use(_ pair: ICECandidatePair, for id: String) {
         guard let link = links[id] else { return }
         let kind: PeerPath.Kind = pair.isDirect ? .direct : .relay
         let rtt = pair.rtt.map { Double($0.totalNanoseconds) / 1e6 }
         let key = link.peer.publicKey
         let path = PeerPath(kind: kind, endpoint: pair.remote.address.description, rttMilliseconds: rtt)
-        guard pair.local.kind == .relayed, let proxy = link.relay else {
+        guard pair.local.kind == .relayed, relay != nil else {
             setEndpoint(pair.remote.address, of: key)
             links[id]?.path = path
             return
         }
-        let remote = pair.remote.address
-        Task {
-            // Binding the channel waits for the relay's answer: off the actor's thread.
-            guard (try? await blockingCall { try proxy.connect(to: remote, timeout: .seconds(3)) }) != nil else { return }
-            self.relayConnected(id, proxy: proxy, path: path)
-        }
-    }
-
-    private func relayConnected(_ id: String, proxy: TURNRelayProxy, path: PeerPath) {
-        // A direct pair may have been selected while the channel was being bound.
-        guard let link = links[id], link.relay === proxy, link.checker?.selectedPair?.local.kind == .relayed else { return }
-        setEndpoint(proxy.endpoint, of: link.peer.publicKey)
-        links[id]?.path = path
+        connectThroughRelay(id, remote: pair.remote.address, path: path)
     }
 
     private func setEndpoint(_ address: UDPAddress, of key: PublicKey) {

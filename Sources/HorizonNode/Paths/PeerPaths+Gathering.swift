@@ -83,8 +83,8 @@ extension PeerPaths {
         return candidates
     }
 
-    /// Roaming: new host addresses mean new relay allocations (their 5-tuple changed) and
-    /// new sessions with every peer; a new NAT mapping means new sessions. WireGuard goes on
+    /// Roaming: new host addresses or a new NAT mapping mean a new relay allocation (its
+    /// 5-tuple changed) and new sessions with every peer. WireGuard goes on
     /// over the old path meanwhile, and roams itself as soon as the peer hears from us.
     func watchForRoaming(now: MonotonicTime) async {
         guard gathered else { return }
@@ -103,7 +103,8 @@ extension PeerPaths {
             let mapped = answered.compactMap(\.mapped)
             if !mapped.isEmpty, Set(mapped) != Set(before) {
                 reflexive = Array(Set(mapped))
-                await restartSessions(reallocating: false)
+                // The allocation lives on the mapping that moved: the relay no longer knows us.
+                await restartSessions(reallocating: true)
             }
         }
     }

@@ -6,21 +6,13 @@ import HorizonUDP
 extension PeerPaths {
     static let maximumSignalBackoff = Duration.seconds(10)
 
-    /// A new session for the peer: a relay allocation if it has none (and a TURN relay is
-    /// known), fresh credentials, our candidates; sent to the peer and checked against its
-    /// latest session, if any.
+    /// A new session for the peer: the relay allocation if there is none yet (and a TURN
+    /// relay is known), fresh credentials, our candidates; sent to the peer and checked
+    /// against its latest session, if any.
     func startSession(_ id: String) async {
         guard links[id] != nil else { return }
-        if links[id]?.relay == nil, let relay = turnRelay, let credentials = relay.credentials {
-            let proxy = await allocateRelay(on: relay, credentials: credentials, for: id)
-            guard links[id] != nil else {
-                if let proxy { Thread { proxy.close() }.start() }
-                return
-            }
-            if links[id]?.relay == nil { links[id]?.relay = proxy } else if let proxy { Thread { proxy.close() }.start() }
-        }
+        let relayed = await relayAllocation()?.allocation?.relayed
         guard var link = links[id] else { return }
-        let relayed = link.relay?.session.allocation?.relayed
         link.local = PeerLink.Session(id: String(UInt64.random(in: 0...UInt64.max), radix: 36), credentials: .random(),
                                       candidates: localCandidates(relayed: relayed))
         link.acknowledged = false
@@ -29,26 +21,6 @@ extension PeerPaths {
         links[id] = link
         rebuildChecker(id)
         await sendSignal(id)
-    }
-
-    /// A proxy with an allocation for peer `id` whose relayed checks come back here; nil
-    /// when the relay does not allocate (the peer is then checked without a relayed candidate).
-    private func allocateRelay(on relay: PathRelay, credentials: TURNCredentials, for id: String) async -> TURNRelayProxy? {
-        let network = options.network
-        let deviceAddress = UDPAddress(ip: .v4(IPv4Address(127, 0, 0, 1)), port: device.udpPort)
-        let proxy = try? await blockingCall { () throws -> TURNRelayProxy in
-            let proxy = try network.run { try TURNRelayProxy(server: relay.address, credentials: credentials, device: deviceAddress) }
-            do {
-                try proxy.allocate(timeout: .seconds(3))
-            } catch {
-                proxy.close()
-                throw error
-            }
-            return proxy
-        }
-        let continuation = inbound
-        proxy?.setCheckHandler { source, bytes in continuation.yield(PathDatagram(bytes: bytes, source: source, relayOf: id)) }
-        return proxy
     }
 
     /// A checker for our current session and the peer's; the path in use stays until it picks one.
@@ -60,15 +32,6 @@ extension PeerPaths {
                                              remoteCandidates: link.remoteCandidates, timing: options.checks, now: .now())
         permitRemoteAddresses(id)
         poll(id, now: .now())
-    }
-
-    /// TURN permissions are per IP: let every address the peer may send from through to its allocation.
-    private func permitRemoteAddresses(_ id: String) {
-        guard let link = links[id], let relay = link.relay else { return }
-        let fresh = Set(link.remoteCandidates.map(\.address.ip)).subtracting(link.permitted)
-        guard !fresh.isEmpty else { return }
-        links[id]?.permitted.formUnion(fresh)
-        Thread { for ip in fresh { try? relay.session.createPermission(for: ip, timeout: .seconds(3)) } }.start()
     }
 
     func sendSignal(_ id: String) async {

@@ -7,8 +7,8 @@ import HorizonUDP
 
 /// Finds and keeps the best path to each peer the mesh hands over, and steers the device's
 /// WireGuard peer onto it: candidates gathered on the device's own UDP socket (host
-/// addresses, server-reflexive via STUN to the relays) plus a TURN allocation per peer,
-/// exchanged through signaling, checked by an `ICEChecker` per peer (direct over relayed,
+/// addresses, server-reflexive via STUN to the relays) plus a TURN allocation on that same
+/// socket (a channel per peer, which the device frames itself), exchanged through signaling, checked by an `ICEChecker` per peer (direct over relayed,
 /// then lower RTT), re-run when the host's addresses or NAT mapping change.
 ///
 /// The device keeps carrying WireGuard the whole time; changing the endpoint is all a path
@@ -35,6 +35,11 @@ public actor PeerPaths {
     var relays: [PathRelay] = []
     /// The relay peers get TURN allocations on: the TURN relay that answered STUN fastest.
     var turnRelay: PathRelay?
+    /// The allocation on `turnRelay` (see `relayAllocation()`), the IPs it lets through,
+    /// and the attempt to make it, while one runs.
+    var relay: TURNSession?
+    var relayPermitted: Set<IPAddress> = []
+    var allocating: Task<TURNSession?, Never>?
     var hostAddresses: [IPAddress] = []
     var reflexive: [UDPAddress] = []
     var probes: [STUNTransactionID: ReflexiveProbe] = [:]
@@ -65,7 +70,7 @@ public actor PeerPaths {
         // STUN and ChannelData on the WireGuard port come here (checks, answers to our probes,
         // and plain Binding requests, which are answered as the server role did).
         device.setDatagramHandler(accepting: DatagramKind.isNATTraversal) { datagram in
-            continuation.yield(PathDatagram(bytes: datagram.bytes, source: datagram.source, relayOf: nil))
+            continuation.yield(PathDatagram(bytes: datagram.bytes, source: datagram.source, relayed: false))
         }
         let signals = signaling.incoming()
         Task { await self.start(datagrams: datagrams, signals: signals) }
@@ -86,10 +91,7 @@ public actor PeerPaths {
         let relaysChanged = resolved != relays
         relays = resolved
         let wanted = Set(peers.map(\.id))
-        for (id, link) in links where !wanted.contains(id) {
-            links[id] = nil
-            closeRelay(of: link)
-        }
+        for id in links.keys where !wanted.contains(id) { links[id] = nil }
         if !gathered || relaysChanged {
             let regathering = gathered
             await gather()
@@ -122,9 +124,14 @@ public actor PeerPaths {
         inbound.finish()
         for task in tasks { task.cancel() }
         await signaling.close()
-        let relays = links.values.compactMap(\.relay)
         links.removeAll()
-        _ = try? await blockingCall { for relay in relays { relay.close() } }
+        if let relay {
+            self.relay = nil
+            _ = try? await blockingCall {
+                if relay.allocation != nil { try? relay.release(timeout: .seconds(1)) }
+                relay.close()
+            }
+        }
     }
 
     /// Until the checks say otherwise, WireGuard tries the first endpoint the peer announced
@@ -135,21 +142,10 @@ public actor PeerPaths {
         _ = device.apply([.peer(peer.publicKey), .updateOnly, .endpoint(first)])
     }
 
-    func closeRelay(of link: PeerLink) {
-        guard let relay = link.relay else { return }
-        Thread { relay.close() }.start()
-    }
-
-    /// New sessions with every peer; `reallocating` also replaces their relay allocations.
+    /// New sessions with every peer; `reallocating` also replaces the relay allocation.
     func restartSessions(reallocating: Bool) async {
-        for id in Array(links.keys) {
-            if reallocating, let link = links[id] {
-                closeRelay(of: link)
-                links[id]?.relay = nil
-                links[id]?.permitted = []
-            }
-            await startSession(id)
-        }
+        if reallocating { dropRelayAllocation() }
+        for id in Array(links.keys) { await startSession(id) }
     }
 
     /// Polls the checkers when they are due, repeats unacknowledged signals and watches the
@@ -167,10 +163,11 @@ public actor PeerPaths {
     }
 }
 
-/// A datagram for the checks: from the device's socket, or through the relay of one peer.
+/// A datagram for the checks: from the device's socket, or through the relay allocation.
 struct PathDatagram: Sendable {
     var bytes: [UInt8]
+    /// Who sent it: the relay server or anyone on the socket; the peer, through the allocation.
     var source: UDPAddress
-    /// The peer whose relay allocation it came through; nil: the WireGuard socket.
-    var relayOf: String?
+    /// Came through the relay allocation (unwrapped by its session).
+    var relayed: Bool
 }

@@ -10,12 +10,17 @@ public struct PeerEndpoint: Hashable, Sendable, CustomStringConvertible {
     public var localAddress: IPAddress?
     /// The interface that address was received on (0: any).
     public var localInterface: UInt32
+    /// Non-zero: `address:port` is a TURN relay and the peer sits behind its channel with
+    /// this number, so datagrams to the peer travel as ChannelData (RFC 8656 §12.4).
+    public var relayChannel: UInt16
 
-    public init(address: IPAddress, port: UInt16, localAddress: IPAddress? = nil, localInterface: UInt32 = 0) {
+    public init(address: IPAddress, port: UInt16, localAddress: IPAddress? = nil, localInterface: UInt32 = 0,
+                relayChannel: UInt16 = 0) {
         self.address = address
         self.port = port
         self.localAddress = localAddress
         self.localInterface = localInterface
+        self.relayChannel = relayChannel
     }
 
     /// The bytes a cookie is bound to: the remote address and port.

@@ -85,7 +85,7 @@ extension WireGuardEngine {
 
     /// Sets where to reach the peer; our source address is left to the route.
     public func setEndpoint(_ endpoint: PeerEndpoint, for peer: EnginePeer) {
-        peer.state.withLock { $0.endpoint = PeerEndpoint(address: endpoint.address, port: endpoint.port) }
+        peer.state.withLock { $0.endpoint = PeerEndpoint(address: endpoint.address, port: endpoint.port, relayChannel: endpoint.relayChannel) }
     }
 
     /// nil or zero turns persistent keepalive off; turning it on sends one soon.
