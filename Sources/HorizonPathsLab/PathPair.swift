@@ -69,7 +69,7 @@ public struct PathPair: Sendable {
     }
 
     /// Both sides' paths once neither is "connecting" (nil after `timeout`).
-    public func paths(within timeout: Duration = .seconds(20), where accept: (PeerPath, PeerPath) -> Bool = { _, _ in true })
+    public func paths(within timeout: Duration = .seconds(45), where accept: (PeerPath, PeerPath) -> Bool = { _, _ in true })
         async -> (PeerPath, PeerPath)? {
         let deadline = MonotonicTime.now() + timeout
         while MonotonicTime.now() < deadline {
