@@ -24,14 +24,6 @@ public enum TerminationSignals {
         sigaction(SIGINT, &action, nil)
         sigaction(SIGTERM, &action, nil)
         signal(SIGPIPE, SIG_IGN)
-        // A process exec'd from a libdispatch worker (`horizon tunnel` becoming horizon-tunnel)
-        // inherits that thread's mask, which blocks SIGINT and SIGTERM; threads started from
-        // here on inherit this one's.
-        var wanted = sigset_t()
-        sigemptyset(&wanted)
-        sigaddset(&wanted, SIGINT)
-        sigaddset(&wanted, SIGTERM)
-        pthread_sigmask(SIG_UNBLOCK, &wanted, nil)
     }
 
     /// Blocks until SIGINT or SIGTERM arrives and returns its number.

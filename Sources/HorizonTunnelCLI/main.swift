@@ -9,6 +9,12 @@ guard let arguments = TunnelArguments(Array(CommandLine.arguments.dropFirst())) 
     StandardStreams.error(TunnelArguments.usage)
     exit(64)
 }
+// execv keeps the signal mask of the thread that called it, and `horizon tunnel` calls it
+// from a libdispatch worker, which blocks SIGINT, SIGTERM, SIGHUP and more: start from none
+// blocked, as a process started from a shell does (threads started later inherit this).
+var noSignals = sigset_t()
+sigemptyset(&noSignals)
+pthread_sigmask(SIG_SETMASK, &noSignals, nil)
 TerminationSignals.install()
 
 /// What ArgumentParser does with an error thrown by a command: "Error: ..." and status 1.
