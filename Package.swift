@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "horizon", targets: ["HorizonCLI"]),
         .executable(name: "horizon-wg", targets: ["HorizonWGCLI"]),
+        .executable(name: "horizon-tunnel", targets: ["HorizonTunnelCLI"]),
         // Libraries exist for the Fuzz/ package, which links the parsers it exercises.
         .library(name: "HorizonCore", targets: ["HorizonCore"]),
         .library(name: "HorizonTUN", targets: ["HorizonTUN"]),
@@ -81,6 +82,10 @@ let package = Package(
         // DNS-SD over mDNS: the services members announce on a LAN (sans-IO).
         .target(name: "HorizonDiscovery", dependencies: ["HorizonCore"]),
 
+        // `horizon tunnel` and `horizon-wg`: an interface host from a wg-quick file or for wg(8),
+        // and the host's network changes. No Foundation, no NIO: these processes stay small.
+        .target(name: "HorizonTunnel", dependencies: ["HorizonCore", "HorizonDevice"]),
+
         // Layer 4
         // The node's typed client of the broker API, generated from the same openapi.yaml.
         .target(
@@ -96,7 +101,7 @@ let package = Package(
         .target(
             name: "HorizonNode",
             dependencies: [
-                "HorizonCore", "HorizonCrypto", "HorizonProtocol", "HorizonDevice", "HorizonBrokerClient", "HorizonNAT", "HorizonUDP", "HorizonLAN", "HorizonDiscovery",
+                "HorizonCore", "HorizonCrypto", "HorizonProtocol", "HorizonDevice", "HorizonTunnel", "HorizonBrokerClient", "HorizonNAT", "HorizonUDP", "HorizonLAN", "HorizonDiscovery",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -123,10 +128,14 @@ let package = Package(
         .executableTarget(
             name: "HorizonWGCLI",
             dependencies: [
-                "HorizonCore", "HorizonDevice", "HorizonNode",
+                "HorizonCore", "HorizonDevice", "HorizonTunnel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+
+        // `horizon tunnel` execs this (see TunnelCommand): the tunnel process without the node
+        // agent's Foundation, NIO and TLS, so an idle tunnel stays small.
+        .executableTarget(name: "HorizonTunnelCLI", dependencies: ["HorizonCore", "HorizonDevice", "HorizonTunnel"]),
 
         // Test support and tests
         .target(name: "HorizonTestKit", dependencies: ["HorizonCore"]),

@@ -9,7 +9,8 @@
 # Prints one table. Not a test: nothing here passes or fails on timing.
 #
 # Usage:  sudo bench/tunnel.sh
-# Env:    HZ_BIN      `horizon` to measure (default: a release build made here, data plane only)
+# Env:    HZ_BIN      `horizon` to measure, with horizon-tunnel beside it (default: a release
+#                     build of both made here, data plane only)
 #         PEERS_SH    path of peers.sh (default: ../shared/bench/peers.sh beside the checkout)
 #         DURATION(10) PINGS(100) OUTDIR (default: a fresh directory under /tmp)
 #         NS_A/NS_B   namespaces peers.sh creates (default hztnb-a / hztnb-b)
@@ -30,11 +31,15 @@ for tool in iperf3 wireguard-go wg ping python3 ethtool; do
 done
 
 if [ -z "${HZ_BIN:-}" ]; then
-  echo "building horizon (release, data plane only)..." >&2
-  (cd "$ROOT" && HORIZON_DATA_PLANE_ONLY=1 swift build -c release --scratch-path .build-dp --product horizon >&2)
+  echo "building horizon and horizon-tunnel (release, data plane only)..." >&2
+  for product in horizon horizon-tunnel; do
+    (cd "$ROOT" && HORIZON_DATA_PLANE_ONLY=1 swift build -c release --scratch-path .build-dp --product $product >&2)
+  done
   HZ_BIN=$ROOT/.build-dp/release/horizon
 fi
 [ -x "$HZ_BIN" ] || die "HZ_BIN=$HZ_BIN is not executable"
+# `horizon tunnel` execs horizon-tunnel from its own directory (same PID, comm horizon-tunnel).
+[ -x "$(dirname "$HZ_BIN")/horizon-tunnel" ] || die "horizon-tunnel is missing beside $HZ_BIN"
 export HZ_BIN
 
 # sample_rss PEERS_PID FILE: "comm namespace rss_kib phase" lines until peers.sh ends.
@@ -52,7 +57,7 @@ sample_rss() {
       side=a; [ "$ns" = "$NS_B" ] && side=b
       for pid in $(ip netns pids "$ns" 2>/dev/null); do
         comm=$(cat "/proc/$pid/comm" 2>/dev/null) || continue
-        case $comm in wireguard-go|horizon) ;; *) continue ;; esac
+        case $comm in wireguard-go) ;; horizon|horizon-tunnel) comm=horizon ;; *) continue ;; esac
         rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null) || continue
         [ -n "$rss" ] && echo "$comm $side $rss $phase $pid"
       done

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import Glibc
 import HorizonNode
 
 /// `horizon tunnel --config FILE`: a WireGuard interface from a wg-quick file, in the
@@ -26,27 +26,27 @@ struct TunnelCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Interface name (default: the file's name without .conf).", valueName: "name"))
     var interface: String?
 
+    /// Becomes `horizon-tunnel` (installed beside this executable) in this same process: the
+    /// PID, flags, output and exit status stay those of `horizon tunnel`, and the running
+    /// tunnel does not carry the node agent's libraries (Foundation, NIO, TLS) in memory.
     func run() throws {
-        TerminationSignals.install()
-        let tunnel: Tunnel
-        do {
-            tunnel = try Tunnel(configPath: config, interfaceName: interface) { message in
-                Console.error("warning: \(message)")
-            }
-        } catch {
-            throw CLIError(error.description)
-        }
-        for warning in tunnel.warnings { Console.error("warning: \(warning)") }
-        Console.write(tunnel.statusLine)
+        let arguments = TunnelArguments(config: config, interface: interface)
+        let path = try Self.leanExecutable()
+        let argv = [TunnelArguments.executableName] + arguments.words
+        let status = CStringArray.with(argv) { argv in execv(path, argv) }
+        throw CLIError("cannot run \(path): \(String(cString: strerror(errno))) (status \(status))")
+    }
 
-        let reason = tunnel.waitForShutdown()
-        for line in tunnel.lanCounterLines { Console.write(line) }
-        let failures = tunnel.stop(interfaceDeleted: reason == .interfaceDeleted)
-        for failure in failures { Console.error("warning: could not undo: \(failure)") }
-        if reason == .interfaceDeleted {
-            throw CLIError("interface \(tunnel.interfaceName) was deleted; tunnel stopped")
+    private static func leanExecutable() throws -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard length > 0 else { throw CLIError("cannot find this executable's path (/proc/self/exe): \(String(cString: strerror(errno)))") }
+        let own = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let directory = own.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        let path = "\(directory)/\(TunnelArguments.executableName)"
+        guard access(path, X_OK) == 0 else {
+            throw CLIError("\(path) is missing: install \(TunnelArguments.executableName) beside horizon (swift build puts both in one directory)")
         }
-        guard failures.isEmpty else { throw ExitCode.failure }
-        Console.write("\(tunnel.interfaceName) down")
+        return path
     }
 }

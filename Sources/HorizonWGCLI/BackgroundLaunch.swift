@@ -1,4 +1,6 @@
 import Glibc
+import HorizonCore
+import HorizonTunnel
 
 /// Daemonises the way wireguard-go does, without fork(2) in a threaded process: starts
 /// this executable again (`/proc/self/exe --foreground NAME`) in a new session with a
@@ -37,14 +39,14 @@ enum BackgroundLaunch {
         let arguments = [CommandLine.arguments.first ?? "horizon-wg", "--foreground", interface]
         let environment = environ(adding: "\(ReadinessPipe.environmentKey)=3")
         var pid: pid_t = 0
-        let status = withCStrings(arguments) { argv in
-            withCStrings(environment) { envp in posix_spawn(&pid, "/proc/self/exe", &actions, &attributes, argv, envp) }
+        let status = CStringArray.with(arguments) { argv in
+            CStringArray.with(environment) { envp in posix_spawn(&pid, "/proc/self/exe", &actions, &attributes, argv, envp) }
         }
         close(ends[1])
         if source != ends[1] { close(source) }
         guard status == 0 else { return fail("cannot start the background process: \(String(cString: strerror(status)))") }
 
-        let report = readLine(ends[0]).trimmingCharacters()
+        let report = readLine(ends[0]).trimmingWhitespace()
         if report == ReadinessPipe.readyMessage { return 0 }
         var exitStatus: Int32 = 0
         waitpid(pid, &exitStatus, 0)
@@ -80,17 +82,5 @@ enum BackgroundLaunch {
         return entries + [entry]
     }
 
-    private static func withCStrings<T>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> T) -> T {
-        let pointers = strings.map { strdup($0) } + [nil]
-        defer { pointers.forEach { free($0) } }
-        return body(pointers)
-    }
-
     private static func lastError() -> String { String(cString: strerror(errno)) }
-}
-
-extension String {
-    fileprivate func trimmingCharacters() -> String {
-        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
-    }
 }

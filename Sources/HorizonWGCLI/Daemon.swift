@@ -1,5 +1,5 @@
 import HorizonCore
-import HorizonNode
+import HorizonTunnel
 
 /// The interface's life in the (foreground or background) process: create it and its
 /// socket, report readiness, wait for SIGTERM/SIGINT or the interface's deletion, clean up.

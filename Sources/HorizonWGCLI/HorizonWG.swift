@@ -1,7 +1,7 @@
 import ArgumentParser
 import Glibc
 import HorizonCore
-import HorizonNode
+import HorizonTunnel
 
 /// `horizon-wg`: a drop-in for wireguard-go. It creates the interface and serves the UAPI
 /// socket; `wg` and `wg-quick` do the rest (keys, peers, addresses, routes).

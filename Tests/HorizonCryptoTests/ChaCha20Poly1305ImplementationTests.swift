@@ -9,7 +9,10 @@ import Testing
 struct ChaCha20Poly1305ImplementationTests {
     static let key = Bytes32((0..<32).map { UInt8($0 &* 7 &+ 3) })!
 
-    static let sizes = [0, 1, 12, 15, 16, 63, 64, 65, 191, 1420, 36 * 64 - 64, 36 * 64 - 63, 36 * 64, 5000, 65535]
+    /// Also each side of 12 and 16 keystream blocks (the key block included), where the
+    /// block function switches between its four- and sixteen-block passes.
+    static let sizes = [0, 1, 12, 15, 16, 63, 64, 65, 191, 11 * 64, 11 * 64 + 1, 15 * 64, 15 * 64 + 1, 1420,
+                        36 * 64 - 64, 36 * 64 - 63, 36 * 64, 5000, 65535]
 
     @Test(arguments: sizes)
     func sameOutputAsOpenSSL(size: Int) {

@@ -4,7 +4,7 @@ import Glibc
 
 /// Starts a named OS thread for one of the device's loops. Named threads show up in
 /// `top -H` and `perf`, which is how the packet path gets profiled.
-enum DeviceThread {
+public enum DeviceThread {
     private final class Body {
         let name: String
         let run: () -> Void
@@ -15,7 +15,7 @@ enum DeviceThread {
     }
 
     /// Runs `body` on a new detached thread. The name is cut to the kernel's 15 bytes.
-    static func start(name: String, _ body: @escaping () -> Void) {
+    public static func start(name: String, _ body: @escaping () -> Void) {
         let context = Unmanaged.passRetained(Body(name: name, body)).toOpaque()
         var thread = pthread_t()
         let rc = pthread_create(&thread, nil, { raw in

@@ -1,4 +1,7 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
 
 /// The cross-platform WireGuard UAPI for one device on `/var/run/wireguard/<if>.sock`, so
 /// `wg show`, `wg set`, `wg setconf` and wg-quick configure a Horizon interface as they do
@@ -24,10 +27,9 @@ public final class UAPIServer: @unchecked Sendable {
     private let listener: UAPIListeningSocket
     private let device: Device
     private let log: Log
-    private let lock = NSLock()
-    private var clients: Set<Int32> = []
-    private var closed = false
-    private let threads = DispatchGroup()
+    /// Open client sockets; nil once closed.
+    private let clients = Mutex<Set<Int32>?>([])
+    private let threads = ThreadGroup()
 
     /// Opens the socket and starts accepting clients.
     public init(device: Device, interfaceName: String, directory: String = UAPIServer.defaultDirectory,
@@ -42,9 +44,8 @@ public final class UAPIServer: @unchecked Sendable {
     /// Stops accepting, hangs up on clients, waits for their threads, removes the socket.
     /// Safe to call more than once.
     public func close() {
-        let open: Set<Int32>? = lock.withLock {
-            guard !closed else { return nil }
-            closed = true
+        let open: Set<Int32>? = clients.withLock { clients in
+            defer { clients = nil }
             return clients
         }
         guard let open else { return }
@@ -56,10 +57,8 @@ public final class UAPIServer: @unchecked Sendable {
 
     private func acceptLoop() {
         while let client = listener.accept() {
-            let admitted = lock.withLock {
-                guard !closed else { return false }
-                clients.insert(client)
-                return true
+            let admitted = clients.withLock { clients in
+                clients?.insert(client) != nil
             }
             guard admitted else {
                 Glibc.close(client)
@@ -67,19 +66,13 @@ public final class UAPIServer: @unchecked Sendable {
             }
             startThread(name: "uapi-client") { [self] in
                 UAPIConnection(descriptor: client, device: device, log: log).serve()
-                lock.withLock { _ = clients.remove(client) }
+                clients.withLock { _ = $0?.remove(client) }
                 Glibc.close(client)
             }
         }
     }
 
     private func startThread(name: String, _ body: @escaping @Sendable () -> Void) {
-        threads.enter()
-        let thread = Thread { [threads] in
-            body()
-            threads.leave()
-        }
-        thread.name = name
-        thread.start()
+        threads.start(name: name, body)
     }
 }

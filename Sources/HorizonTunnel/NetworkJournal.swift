@@ -1,4 +1,7 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import HorizonCore
 
 /// Applies `NetworkChange`s and remembers how to undo each one that took effect, so a
 /// failed start or a shutdown reverts exactly what this process did, newest first.
@@ -56,21 +59,19 @@ public final class NetworkJournal {
     private func path(_ key: String) -> String { "\(sysctlRoot)/\(key)" }
 
     private func readSysctl(_ key: String) throws(TunnelError) -> String {
-        guard let text = try? String(contentsOfFile: path(key), encoding: .utf8) else {
+        guard case .success(let text) = TextFile.read(path(key)) else {
             throw TunnelError("cannot read \(path(key))")
         }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.trimmingWhitespace()
     }
 
     private func writeSysctl(_ key: String, _ value: String) throws(TunnelError) {
-        guard let handle = FileHandle(forWritingAtPath: path(key)) else {
+        switch TextFile.write(value + "\n", to: path(key)) {
+        case nil: return
+        case let error? where error.code == EACCES || error.code == EPERM || error.code == ENOENT:
             throw TunnelError("cannot write \(path(key)) — run as root")
-        }
-        defer { try? handle.close() }
-        do {
-            try handle.write(contentsOf: Data((value + "\n").utf8))
-        } catch {
-            throw TunnelError("cannot write \(value) to \(path(key)): \(error.localizedDescription)")
+        case let error?:
+            throw TunnelError("cannot write \(value) to \(path(key)): \(error)")
         }
     }
 }

@@ -1,5 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import HorizonDevice
+import Synchronization
 
 /// A WireGuard interface as `horizon tunnel` and `horizon-wg` run it: the device and its
 /// UAPI socket, started and stopped together.
@@ -33,8 +36,8 @@ public final class InterfaceHost: @unchecked Sendable {
     /// interface is deleted, whichever comes first.
     public func waitForShutdown() -> ShutdownReason {
         let first = FirstReason()
-        Thread.detachNewThread { first.record(.signal(TerminationSignals.wait())) }
-        Thread.detachNewThread { [device] in
+        DeviceThread.start(name: "signal-wait") { first.record(.signal(TerminationSignals.wait())) }
+        DeviceThread.start(name: "link-wait") { [device] in
             if device.waitUntilClosed() == .interfaceDeleted { first.record(.interfaceDeleted) }
         }
         return first.wait()
@@ -49,21 +52,27 @@ public final class InterfaceHost: @unchecked Sendable {
 
 /// The first of several threads to report wins; the waiter gets that report.
 private final class FirstReason: @unchecked Sendable {
-    private let lock = NSLock()
-    private var reason: ShutdownReason?
-    private let reported = DispatchSemaphore(value: 0)
+    private let reason = Mutex<ShutdownReason?>(nil)
+    private let reported = UnsafeMutablePointer<sem_t>.allocate(capacity: 1)
+
+    init() { sem_init(reported, 0, 0) }
+
+    deinit {
+        sem_destroy(reported)
+        reported.deallocate()
+    }
 
     func record(_ candidate: ShutdownReason) {
-        let isFirst = lock.withLock {
+        let isFirst = reason.withLock { reason in
             guard reason == nil else { return false }
             reason = candidate
             return true
         }
-        if isFirst { reported.signal() }
+        if isFirst { sem_post(reported) }
     }
 
     func wait() -> ShutdownReason {
-        reported.wait()
-        return lock.withLock { reason! }
+        while sem_wait(reported) != 0 {}
+        return reason.withLock { $0! }
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import HorizonCore
 import HorizonDevice
 
@@ -105,11 +104,9 @@ public final class Tunnel {
 
     private static func readConfig(at path: String) throws(TunnelError) -> WireGuardConfig {
         let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            let reason = (error as NSError).localizedFailureReason ?? error.localizedDescription
-            throw TunnelError("cannot read \(path): \(reason)")
+        switch TextFile.read(path) {
+        case .success(let contents): text = contents
+        case .failure(let error): throw TunnelError("cannot read \(path): \(error)")
         }
         do {
             return try WireGuardConfig.parse(text, fileName: path, dialect: .horizon)
