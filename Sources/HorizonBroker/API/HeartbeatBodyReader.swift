@@ -1,6 +1,6 @@
 /// The heartbeat body nodes send every few seconds — `load`, `peerCount`, `rxBytes`,
 /// `txBytes` and `health`, in any order, nothing else — read straight from its bytes
-/// (Foundation's `JSONDecoder` was a tenth of a heartbeat's time).
+/// (Foundation's `JSONDecoder` alone was about 6% of a heartbeat in a profile on SQLite).
 ///
 /// It takes only that plain shape: no other or repeated member (so no `endpoints`), no escape
 /// in a string, whole numbers as plain digits, `load` without an exponent. Anything else is

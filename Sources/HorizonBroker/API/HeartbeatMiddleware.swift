@@ -2,9 +2,9 @@ import HTTPTypes
 import OpenAPIRuntime
 
 /// Answers `sendHeartbeat` — the call every node makes every few seconds — for the plain
-/// body nodes send (``HeartbeatBodyReader``) without the generated decoder and encoder,
-/// which were a tenth of a heartbeat's time. It runs after ``AuthenticationGate`` and does
-/// what `BrokerAPI.sendHeartbeat` does; any other body, content type or `Accept` goes on to
+/// body nodes send (``HeartbeatBodyReader``) without the generated decoder and encoder
+/// (`JSONDecoder` alone was about 6% of a heartbeat). It runs after ``AuthenticationGate``
+/// and does what `BrokerAPI.sendHeartbeat` does; any other body, content type or `Accept` goes on to
 /// that handler, which gives the same answers with the generated code's checks.
 struct HeartbeatMiddleware: ServerMiddleware {
     let presence: ServerPresence
