@@ -18,7 +18,8 @@
 #
 # Usage:  bench/broker.sh            Env: STORES ("sqlite postgres"), NODES (25000), DURATION (10),
 #         HEARTBEAT_PATH/HEARTBEAT_METHOD/HEARTBEAT_BODY (another node call to load), OUTDIR,
-#         BIN_DIR (horizon-broker and HorizonBrokerBench already built there: no build; to compare builds).
+#         BIN_DIR (horizon-broker, its Horizon_HorizonBroker.resources and HorizonBrokerBench already built
+#         there: no build; to compare two builds back to back).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
