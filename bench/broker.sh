@@ -17,7 +17,9 @@
 # presence change lands in the middle of a measurement.
 #
 # Usage:  bench/broker.sh            Env: STORES ("sqlite postgres"), NODES (25000), DURATION (10),
-#         HEARTBEAT_PATH/HEARTBEAT_METHOD/HEARTBEAT_BODY (another node call to load), OUTDIR.
+#         HEARTBEAT_PATH/HEARTBEAT_METHOD/HEARTBEAT_BODY (another node call to load), OUTDIR,
+#         BIN_DIR (horizon-broker, its Horizon_HorizonBroker.resources and HorizonBrokerBench already built
+#         there: no build; to compare two builds back to back).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -38,9 +40,13 @@ for tool in wrk python3 psql curl; do
   command -v "$tool" >/dev/null || die "missing $tool (apt-get install wrk python3 postgresql-client curl)"
 done
 
-echo "building release binaries (horizon-broker, HorizonBrokerBench)..." >&2
-(cd "$ROOT" && swift build -c release --product horizon-broker >&2 && swift build -c release --product HorizonBrokerBench >&2)
-BIN=$(cd "$ROOT" && swift build -c release --show-bin-path)
+if [ -n "${BIN_DIR:-}" ]; then
+  BIN=$BIN_DIR
+else
+  echo "building release binaries (horizon-broker, HorizonBrokerBench)..." >&2
+  (cd "$ROOT" && swift build -c release --product horizon-broker >&2 && swift build -c release --product HorizonBrokerBench >&2)
+  BIN=$(cd "$ROOT" && swift build -c release --show-bin-path)
+fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
@@ -97,6 +103,7 @@ percentile_ms() {
 }
 
 ROWS=()
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 for store in $STORES; do
   echo "== $store" >&2
   [ "$store" = postgres ] && start_postgres
@@ -132,5 +139,6 @@ done
 
 echo
 echo "broker benchmark: $NODES nodes, calls = $HEARTBEAT_METHOD $HEARTBEAT_PATH, $(nproc) CPUs, raw output in $OUTDIR"
+echo "load average (1/5/15 min): $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 printf '| %-8s | %8s | %8s | %8s | %-32s |\n' store "calls/s" "netmap p50 ms" "p99 ms" "fan-out p50 / p99 / max ms"
 for row in "${ROWS[@]}"; do echo "$row"; done

@@ -34,7 +34,10 @@ public enum Broker {
         try api.registerHandlers(
             on: BufferedVaporTransport(routes: app),
             configuration: .init(dateTranscoder: APIDateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
-            middlewares: [AuthenticationGate(access: api.operationAccess), NetmapFetchMiddleware(netmap: services.netmap, json: netmapJSON)])
+            middlewares: [
+                AuthenticationGate(access: api.operationAccess), NetmapFetchMiddleware(netmap: services.netmap, json: netmapJSON),
+                HeartbeatMiddleware(presence: services.serverPresence, heartbeatInterval: services.configuration.nodes.heartbeatInterval),
+            ])
         app.brokerServices = services
         if config.nodes.runsPresenceSweep {
             app.lifecycle.use(ServerPresenceSweeper.loop(presence: services.serverPresence, interval: config.nodes.sweepInterval))

@@ -54,4 +54,43 @@ import Vapor
             #expect(stored.lastHeartbeatAt == now.addingTimeInterval(1) && stored.lastSeenAt == now)
         }
     }
+
+    /// A batch mixes rows with only a heartbeat and rows with only a contact stamp (one
+    /// statement for all): each sets its own columns and leaves the others as they were.
+    @Test(arguments: TestStore.available)
+    func eachRowSetsOnlyWhatItCarries(store: TestStore) async throws {
+        try await store.withBroker { app, _ in
+            let before = Date(timeIntervalSince1970: 1_700_000_000), now = Date(timeIntervalSince1970: 1_800_000_000)
+            let sql = try #require(app.db as? any SQLDatabase)
+            var ids: [UUID] = []
+            for name in ["beating", "contacting", "both"] {
+                ids.append(try await Nodes.insertNode(.server, name: name, status: .approved, on: app.db).node.requireID())
+            }
+            let earlier = ServerPresence.Report(load: 0.2, peerCount: 2, rxBytes: 20, txBytes: 200, health: .ok)
+            try await NodeActivityWriter.write(ids.flatMap { [.heartbeat(nodeID: $0, at: before, earlier), .contact(nodeID: $0, at: before)] }, on: sql)
+            let report = ServerPresence.Report(load: 0.7, peerCount: 9, rxBytes: 90, txBytes: 900, health: .failing)
+            try await NodeActivityWriter.write([
+                .heartbeat(nodeID: ids[0], at: now, report), .contact(nodeID: ids[1], at: now),
+                .contact(nodeID: ids[2], at: now), .heartbeat(nodeID: ids[2], at: now, report),
+            ], on: sql)
+            let beating = try #require(try await Node.find(ids[0], on: app.db))
+            #expect(beating.lastHeartbeatAt == now && beating.load == 0.7 && beating.peerCount == 9 && beating.health == .failing)
+            #expect(beating.rxBytes == 90 && beating.txBytes == 900 && beating.lastSeenAt == before)
+            let contacting = try #require(try await Node.find(ids[1], on: app.db))
+            #expect(contacting.lastSeenAt == now && contacting.lastHeartbeatAt == before && contacting.load == 0.2)
+            #expect(contacting.peerCount == 2 && contacting.rxBytes == 20 && contacting.txBytes == 200 && contacting.health == .ok)
+            let both = try #require(try await Node.find(ids[2], on: app.db))
+            #expect(both.lastSeenAt == now && both.lastHeartbeatAt == now && both.load == 0.7 && both.health == .failing)
+        }
+    }
+
+    /// PostgreSQL keeps room in each page of `nodes` for the next version of its rows.
+    @Test(arguments: TestStore.available.filter { $0 == .postgres })
+    func postgresLeavesRoomForHeartbeatUpdates(store: TestStore) async throws {
+        try await store.withBroker { app, _ in
+            let sql = try #require(app.db as? any SQLDatabase)
+            let row = try await sql.raw("SELECT array_to_string(reloptions, ',') AS options FROM pg_class WHERE relname = 'nodes'").first()
+            #expect(try row?.decode(column: "options", as: String?.self) == "fillfactor=50")
+        }
+    }
 }

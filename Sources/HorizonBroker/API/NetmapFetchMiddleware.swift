@@ -17,7 +17,7 @@ struct NetmapFetchMiddleware: ServerMiddleware {
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
-        guard operationID == Operations.GetNodeNetmap.id, Self.acceptsJSON(request.headerFields[.accept]),
+        guard operationID == Operations.GetNodeNetmap.id, PlainJSON.accepts(request.headerFields[.accept]),
               let query = NetmapFetchQuery(path: request.path)
         else { return try await next(request, body, metadata) }
         let context = try RequestContext.get()
@@ -27,12 +27,6 @@ struct NetmapFetchMiddleware: ServerMiddleware {
         var response = HTTPResponse(status: .ok)
         response.headerFields[.contentType] = "application/json; charset=utf-8"
         return (response, HTTPBody(try json.encode(map)))
-    }
-
-    /// The `Accept` values clients send that plainly take `application/json`.
-    private static func acceptsJSON(_ accept: String?) -> Bool {
-        guard let accept else { return true }
-        return accept == "application/json" || accept == "*/*"
     }
 }
 

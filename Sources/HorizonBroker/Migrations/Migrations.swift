@@ -19,5 +19,7 @@ enum Migrations {
         app.migrations.add(AddTagsToNetworks())
         app.migrations.add(CreateNetworkMembers())
         app.migrations.add(CreateServiceAnnouncements())
+        // Room in `nodes` pages for HOT heartbeat updates on PostgreSQL (issue 4).
+        app.migrations.add(SetNodesFillFactor())
     }
 }

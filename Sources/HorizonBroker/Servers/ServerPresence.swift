@@ -17,7 +17,7 @@ struct ServerPresence: Sendable {
     let netmapChanges: NetmapChangeHub
     let activity: NodeActivityWriter
 
-    struct Report: Sendable {
+    struct Report: Sendable, Equatable {
         var load: Double
         var peerCount: Int
         var rxBytes: Int64
