@@ -1,13 +1,18 @@
 extension DNSMessage {
     /// The message's wire form, names uncompressed (what a query needs; the tests build
-    /// announcements with it too). Labels longer than 63 bytes are cut.
+    /// announcements with it too). Labels longer than 63 bytes are cut
+    /// between characters, so a parsed message encodes to one that parses back the same.
     public var bytes: [UInt8] {
         var out: [UInt8] = []
         func u16(_ value: UInt16) { out += [UInt8(value >> 8), UInt8(value & 0xFF)] }
         func u32(_ value: UInt32) { u16(UInt16(value >> 16)); u16(UInt16(value & 0xFFFF)) }
         func name(_ name: DNSName) {
             for label in name.labels {
-                let bytes = Array(label.utf8.prefix(63))
+                var bytes: [UInt8] = []
+                for scalar in label.unicodeScalars {
+                    guard bytes.count + scalar.utf8.count <= 63 else { break }
+                    bytes += scalar.utf8
+                }
                 out.append(UInt8(bytes.count))
                 out += bytes
             }

@@ -64,9 +64,13 @@ struct DNSReader {
                     return DNSName(labels: labels)
                 }
                 let count = Int(byte)
-                length += count + 1
-                guard length <= DNSName.maxLength, position + count <= bytes.count else { return nil }
-                labels.append(String(decoding: bytes[position..<(position + count)], as: UTF8.self))
+                guard position + count <= bytes.count else { return nil }
+                let label = String(decoding: bytes[position..<(position + count)], as: UTF8.self)
+                // The limit holds for what the name encodes to again: invalid UTF-8 decodes
+                // to U+FFFD, three bytes for each bad one.
+                length += label.utf8.count + 1
+                guard length <= DNSName.maxLength else { return nil }
+                labels.append(label)
                 position += count
             case 0xC0:
                 guard position + 1 < bytes.count, jumps < DNSName.maxPointerJumps else { return nil }

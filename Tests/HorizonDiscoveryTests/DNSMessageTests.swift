@@ -65,4 +65,17 @@ import Testing
         let label = [63] + [UInt8](repeating: 0x61, count: 63)
         #expect(DNSMessage.parse(header + label + label + label + label + [0, 0, 1, 0, 1]) == nil)
     }
+
+    /// Found by FuzzDNSMessage: labels of invalid UTF-8 decode to U+FFFD, three bytes each, so
+    /// a name within 255 bytes on the wire came out longer on re-encoding and no longer parsed.
+    @Test func namesOfInvalidUTF8EncodeToWhatParsesAgain() throws {
+        let header: [UInt8] = [0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]
+        let invalid = [40] + [UInt8](repeating: 0xE3, count: 40)
+        // 3 × 41 bytes on the wire, 3 × 121 decoded: refused, as the re-encoding would be.
+        #expect(DNSMessage.parse(header + invalid + invalid + invalid + [0, 0, 12, 0, 1]) == nil)
+        let message = try #require(DNSMessage.parse(header + invalid + [0, 0, 12, 0, 1]))
+        let again = try #require(DNSMessage.parse(message.bytes))
+        // The 120-byte label is cut to 63 bytes between characters: 21 replacement characters.
+        #expect(again.questions.first?.name.labels == [String(repeating: "\u{FFFD}", count: 21)])
+    }
 }
