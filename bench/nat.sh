@@ -5,8 +5,9 @@
 # and a ping crosses it), and iperf3 TCP over a direct path next to a relayed one (coturn).
 # Prints two tables. Not a test: nothing here passes or fails on timing.
 #
-# Usage:  sudo bench/nat.sh            (holds /work/bench.lock while measuring when it exists)
+# Usage:  sudo bench/nat.sh
 # Env:    RUNS(10) SECONDS_IPERF(5) BENCH_BIN (default: a release build made here, data plane only)
+#         BENCH_LOCK (a file to hold with flock while measuring, so benchmarks never overlap)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,9 +27,9 @@ fi
 [ -x "$BENCH_BIN" ] || die "BENCH_BIN=$BENCH_BIN is not executable"
 
 run() { echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"; "$BENCH_BIN" --runs "$RUNS" --seconds "$SECONDS_IPERF"; echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"; }
-if [ -e /work/bench.lock ]; then
+if [ -n "${BENCH_LOCK:-}" ]; then
   export -f run; export BENCH_BIN RUNS SECONDS_IPERF
-  flock /work/bench.lock bash -c run
+  flock "$BENCH_LOCK" bash -c run
 else
   run
 fi
