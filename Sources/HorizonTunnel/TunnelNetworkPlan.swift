@@ -57,7 +57,7 @@ public struct TunnelNetworkPlan: Equatable, Sendable {
         }
     }
 
-    private static func defaultRouteChanges(_ prefix: IPPrefix, interface: String, table: String) -> [NetworkChange] {
+    static func defaultRouteChanges(_ prefix: IPPrefix, interface: String, table: String) -> [NetworkChange] {
         let family = NetworkChange.IPFamily(prefix)
         var changes: [NetworkChange] = [
             .route(prefix, interface: interface, table: table),

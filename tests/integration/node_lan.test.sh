@@ -119,6 +119,18 @@ ip -n "$c1" -o -4 addr show dev "$cif" | contains "inet $c1_routed/24" || fail "
 gw_routed=$(hz gw lan list --json | json "[n['addresses'][0] for n in d if n['name'] == 'routed'][0]")
 wait_until 20 ip netns exec "$c1" ping -c 1 -W 1 "$gw_routed" || fail "no ping on the L3 network: $(ip -n "$c1" route)"
 
+note "connecting through the gateway and disconnecting keep the interface, the TAP and the LAN up"
+tap_index=$(ip netns exec "$c1" cat /sys/class/net/"$tap"/ifindex)
+if_index=$(ip netns exec "$c1" cat /sys/class/net/"$cif"/ifindex)
+hz c1 connect gw1 --route 10.123.0.0/16 | contains "connected to gw1" || fail "connect: $(hz c1 status --json)"
+ip -n "$c1" route show 10.123.0.0/16 | contains "dev $cif" || fail "no split route: $(ip -n "$c1" route)"
+ip netns exec "$c1" ping -c 1 -W 2 "$gw_lan" >/dev/null || fail "the LAN broke when the device connected"
+hz c1 disconnect | contains "^disconnected" || fail "disconnect"
+ip -n "$c1" route show 10.123.0.0/16 | contains . && fail "the split route stayed after disconnect"
+ip netns exec "$c1" ping -c 1 -W 2 "$gw_lan" >/dev/null || fail "the LAN broke when the device disconnected"
+[ "$(ip netns exec "$c1" cat /sys/class/net/"$tap"/ifindex)" = "$tap_index" ] || fail "the TAP was recreated"
+[ "$(ip netns exec "$c1" cat /sys/class/net/"$cif"/ifindex)" = "$if_index" ] || fail "the interface was recreated"
+
 note "leaving: the TAP goes, then the interface once no network is left"
 hz c1 lan leave games | contains "^left games" || fail "leave games"
 wait_until 5 sh -c "! ip -n $c1 link show $tap" || fail "TAP left behind"

@@ -26,6 +26,8 @@ actor ClientRunner {
     /// The last hand-over to `paths`, so updates reach it in order.
     private var pathUpdate: Task<Void, Never>?
     private var lastMeshError: String?
+    /// Why the gateway's routes could not be set, if they could not.
+    private var gatewayRoutingError: String?
     private var rtt: Double?
     private var follower: Task<Void, Never>?
 
@@ -105,7 +107,7 @@ actor ClientRunner {
         setup.state.remove(.connection)
         guard connection != nil else { return nil }
         connection = nil
-        return reconcileInterface(rebuilding: true)
+        return reconcileInterface()
     }
 
     func status(into status: inout AgentStatus) async {
@@ -151,34 +153,35 @@ actor ClientRunner {
         }
         let previous = connection
         connection = (choice, server)
-        let failures = reconcileInterface(rebuilding: true)
-        guard interface != nil else {
+        let failures = reconcileInterface()
+        guard interface != nil, gatewayRoutingError == nil else {
+            let reason = gatewayRoutingError ?? failures.last
             connection = previous
-            _ = reconcileInterface(rebuilding: true)
-            throw RoleError(failures.last ?? "cannot bring up \(setup.interfaceName)")
+            _ = reconcileInterface()
+            throw RoleError(reason ?? "cannot bring up \(setup.interfaceName)")
         }
     }
 
     /// Makes the interface match the connection and the netmap: none when there is nothing to
-    /// carry, else one whose peers, routes, addresses and TAPs are the map's. `rebuilding`
-    /// replaces a running interface — a full tunnel's policy routing is set up when an
-    /// interface is created, so a connection that comes or goes needs a new one. Returns what
-    /// failed, why a new interface could not be made last.
-    private func reconcileInterface(rebuilding: Bool = false) -> [String] {
+    /// carry, else one whose peers, routes, addresses and TAPs are the map's. A connection
+    /// that comes or goes changes the running interface (its gateway peer and routes), so the
+    /// network members' sessions and TAPs stay up. Returns what failed, why a new interface
+    /// could not be made last.
+    private func reconcileInterface() -> [String] {
         guard connection != nil || MeshPlan.isMember(netmap) else { return tearDownInterface() ?? [] }
         var failures: [String] = []
-        if rebuilding || interface == nil {
-            failures = tearDownInterface() ?? []
-            do throws(TunnelError) { try createInterface() } catch { return failures + [error.description] }
+        if interface == nil {
+            do throws(TunnelError) { try createInterface() } catch { return [error.description] }
         }
         if let interface { syncMesh(on: interface) }
         if let lastMeshError { failures.append(lastMeshError) }
         return failures
     }
 
-    /// A new interface with the node's key and addresses and the gateway, and the path finder on its socket.
+    /// A new interface with the node's key and addresses (peers and routes come with
+    /// `syncMesh`), and the path finder on its socket.
     private func createInterface() throws(TunnelError) {
-        var config = WireGuardConfig(peers: gatewayPeer().map { [$0.configPeer] } ?? [])
+        var config = WireGuardConfig()
         config.interface.privateKey = setup.nodeKey
         config.interface.addresses = RoleSetup.hostPrefixes(netmap?._self.addresses ?? setup.membership.addresses)
         let created = try NodeInterface(config: config, name: setup.interfaceName, uapiDirectory: setup.uapiDirectory)
@@ -198,16 +201,22 @@ actor ClientRunner {
         return DesiredPeer(publicKey: key, endpoint: endpoint, allowedIPs: allowed, persistentKeepalive: Self.keepalive)
     }
 
-    /// Puts the netmap's network members on the interface beside the gateway, and the TAPs of
-    /// the L2 networks, and hands the members without an endpoint to the path finder.
+    /// Puts the gateway and the netmap's network members on the interface with their routes
+    /// (a full tunnel diverts the default routes, a split one routes its prefixes), and the
+    /// TAPs of the L2 networks, and hands the members without an endpoint to the path finder.
     private func syncMesh(on interface: NodeInterface) {
         let mesh = netmap.map(MeshPlan.peers) ?? []
-        let own = gatewayPeer().map { [$0] } ?? []
+        let gateway = gatewayPeer()
+        let fullTunnel = connection?.choice.routes.isEmpty ?? false
+        let splitRoutes = fullTunnel ? [] : gateway?.allowedIPs ?? []
+        // Off before the gateway goes, on once it is there: traffic never routes to no peer.
+        gatewayRoutingError = fullTunnel ? nil : interface.divertDefaultRoute(false)
+        let meshFailure = interface.sync(
+            MeshPlan.merge(gateway.map { [$0] } ?? [], mesh), routing: MeshPlan.routes(mesh, in: netmap) + splitRoutes,
+            addresses: netmap.map(MeshPlan.addresses) ?? [])
+        if fullTunnel { gatewayRoutingError = interface.divertDefaultRoute(true) }
         let networks = MeshPlan.isMember(netmap) ? netmap?.networks ?? [] : []
-        let failures = [
-            interface.sync(MeshPlan.merge(own, mesh), routing: MeshPlan.routes(mesh, in: netmap), addresses: netmap.map(MeshPlan.addresses) ?? []),
-            interface.syncLANs(networks, names: setup.lanInterfaceNames),
-        ].compactMap { $0 }
+        let failures = [meshFailure, gatewayRoutingError, interface.syncLANs(networks, names: setup.lanInterfaceNames)].compactMap { $0 }
         lastMeshError = failures.isEmpty ? nil : failures.joined(separator: "; ")
         if let paths, let netmap {
             let peers = MeshPlan.pathPeers(in: netmap)

@@ -11,6 +11,8 @@ final class NodeInterface: @unchecked Sendable {
     private var peerRoutes = InterfacePrefixes(.route)
     /// The node's addresses in its L3 networks, beside the tunnel's own.
     private var networkAddresses = InterfacePrefixes(.address)
+    /// All traffic through the interface (a client's full tunnel through its gateway), while on.
+    private var diversion: DefaultRouteDiversion?
     private var lastSample: (time: ContinuousClock.Instant, rx: UInt64, tx: UInt64)?
     private var rates: (rx: Double, tx: Double) = (0, 0)
 
@@ -30,6 +32,18 @@ final class NodeInterface: @unchecked Sendable {
         let name = tunnel.interfaceName.description
         let failures = networkAddresses.sync(addresses, interface: name) + peerRoutes.sync(routed, interface: name)
         return failures.isEmpty ? nil : failures.joined(separator: "; ")
+    }
+
+    /// Sends all traffic through the interface, or stops; returns what failed.
+    func divertDefaultRoute(_ on: Bool) -> String? {
+        if on, diversion == nil {
+            do throws(TunnelError) { diversion = try DefaultRouteDiversion(on: tunnel) } catch { return error.description }
+        } else if !on, let current = diversion {
+            diversion = nil
+            let failures = current.undo()
+            if !failures.isEmpty { return failures.map(\.description).joined(separator: "; ") }
+        }
+        return nil
     }
 
     /// Makes the TAPs match the node's L2 networks in `networks`; returns what failed.
@@ -67,7 +81,9 @@ final class NodeInterface: @unchecked Sendable {
     /// Removes the interface and undoes every host change; returns what could not be undone.
     func stop(interfaceDeleted: Bool = false) -> [TunnelError] {
         lans.stopListening()
-        return tunnel.stop(interfaceDeleted: interfaceDeleted)
+        let failures = diversion?.undo() ?? []
+        diversion = nil
+        return failures + tunnel.stop(interfaceDeleted: interfaceDeleted)
     }
 }
 
