@@ -83,7 +83,9 @@ struct ChildProcess {
     }
 }
 
-/// Both ends of a pipe(2), close-on-exec (Glibc's module lacks pipe2; nothing else execs meanwhile) (the child gets its copies through dup2).
+/// A pipe for one of the child's standard streams: a connected socket pair, because
+/// socketpair takes SOCK_CLOEXEC where Glibc's module lacks pipe2. Close-on-exec keeps the
+/// ends out of other programs; the child gets its copy through dup2.
 private final class Pipe {
     private(set) var readEnd: Int32
     private(set) var writeEnd: Int32
