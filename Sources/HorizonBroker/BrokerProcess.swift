@@ -38,11 +38,7 @@ public enum BrokerProcess {
         var env = Environment.production
         env.arguments = ["horizon-broker", "serve"]
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap { label in LazyMetadataLogHandler(label: label, level: level) }
         let app = try await Application.make(env)
         do {
             try await body(app)
