@@ -16,8 +16,9 @@ public enum Broker {
         let services = try await openStore(app, config)
         let created = try await AdminBootstrap.ensureAdmin(services, on: app.db, password: config.initialAdminPassword)
 
-        // Order matters: metrics see the final status, errors become JSON before that, and
-        // the request context (body limit, principal) wraps every handler.
+        // Order matters: metrics see the final status, errors become JSON before that, the
+        // request context (body limit, principal) wraps every handler, and heartbeats are
+        // answered right after it.
         app.middleware = Middlewares()
         // A line per request is debug output: at info, thousands of heartbeats a second are
         // thousands of log writes (`--log-level debug` shows them).
@@ -25,7 +26,10 @@ public enum Broker {
         app.middleware.use(AsyncMiddlewareChain([
             MetricsMiddleware(registry: services.metrics),
             APIErrorMiddleware(),
-            RequestContextMiddleware(tokens: services.tokens, nodes: services.nodeCredentials, maxBodyBytes: config.security.maxBodyBytes),
+            RequestContextMiddleware(
+                tokens: services.tokens, nodes: services.nodeCredentials, databases: EventLoopDatabases(app.databases, logger: app.logger),
+                maxBodyBytes: config.security.maxBodyBytes),
+            HeartbeatMiddleware(presence: services.serverPresence, heartbeatInterval: services.configuration.nodes.heartbeatInterval),
         ]))
 
         let api = try BrokerAPI(services: services, storeName: config.store.name)
@@ -36,7 +40,6 @@ public enum Broker {
             configuration: .init(dateTranscoder: APIDateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
             middlewares: [
                 AuthenticationGate(access: api.operationAccess), NetmapFetchMiddleware(netmap: services.netmap, json: netmapJSON),
-                HeartbeatMiddleware(presence: services.serverPresence, heartbeatInterval: services.configuration.nodes.heartbeatInterval),
             ])
         app.brokerServices = services
         if config.nodes.runsPresenceSweep {

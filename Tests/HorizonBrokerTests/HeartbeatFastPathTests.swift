@@ -63,6 +63,15 @@ import Vapor
         }
     }
 
+    /// Without this, a fast path that never matched would pass every other test here: the
+    /// generated handler gives the same answers.
+    @Test func theFastPathServesTheRouteRegisteredForSendHeartbeat() async throws {
+        try await TestStore.sqlite.withBroker { app, _ in
+            let served = app.routes.all.filter { HeartbeatMiddleware.serves($0) }
+            #expect(served.map { "\($0.method) \($0.path.string)" } == ["POST api/v1/node/heartbeat"])
+        }
+    }
+
     @Test(arguments: TestStore.available)
     func theFastPathKeepsTheNodeOnlyRule(store: TestStore) async throws {
         try await store.withBroker { app, _ in

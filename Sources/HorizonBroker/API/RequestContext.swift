@@ -17,7 +17,7 @@ struct RequestContext: Sendable {
 
     let request: Request
     let authentication: Authentication
-    /// The request's database, made once: each `request.db` builds a new one.
+    /// The database handle of the request's event loop (``EventLoopDatabases``).
     let db: any Database
 
     @TaskLocal static var current: RequestContext?
@@ -79,6 +79,7 @@ struct RequestContext: Sendable {
 struct RequestContextMiddleware: AsyncMiddleware {
     let tokens: TokenService
     let nodes: NodeCredentials
+    let databases: EventLoopDatabases
     let maxBodyBytes: Int
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
@@ -90,7 +91,7 @@ struct RequestContextMiddleware: AsyncMiddleware {
         } catch let error as any AbortError where error.status == .payloadTooLarge {
             throw Self.tooLarge(maxBodyBytes)
         }
-        let db = request.db
+        let db = databases.database(on: request.eventLoop)
         let (authentication, contact) = try await authenticate(request, db: db)
         let context = RequestContext(request: request, authentication: authentication, db: db)
         return try await RequestContext.$current.withValue(context) {
@@ -114,7 +115,7 @@ struct RequestContextMiddleware: AsyncMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             return (.rejected(APIError(.unauthorized, "unauthorized", "the Authorization header must be 'Bearer <token>'")), nil)
         }
-        let secret = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        let secret = String(parts[1].trimmingSpaces)
         do {
             if NodeCredentials.isNodeCredential(secret) {
                 let resolved = try await nodes.resolve(secret: secret, on: db)
@@ -124,5 +125,15 @@ struct RequestContextMiddleware: AsyncMiddleware {
         } catch let error as APIError {
             return (.rejected(error), nil)
         }
+    }
+}
+
+private extension Substring {
+    /// Without leading and trailing spaces and tabs (Foundation's `trimmingCharacters` was
+    /// about 1% of a heartbeat).
+    var trimmingSpaces: Substring {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return self[first...last]
     }
 }
