@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "HorizonDevice", targets: ["HorizonDevice"]),
         .library(name: "HorizonLAN", targets: ["HorizonLAN"]),
         .library(name: "HorizonNAT", targets: ["HorizonNAT"]),
+        .library(name: "HorizonUDP", targets: ["HorizonUDP"]),
         .library(name: "HorizonDiscovery", targets: ["HorizonDiscovery"]),
     ],
     dependencies: [
