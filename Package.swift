@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "HorizonDevice", targets: ["HorizonDevice"]),
         .library(name: "HorizonLAN", targets: ["HorizonLAN"]),
         .library(name: "HorizonNAT", targets: ["HorizonNAT"]),
+        .library(name: "HorizonUDP", targets: ["HorizonUDP"]),
         .library(name: "HorizonDiscovery", targets: ["HorizonDiscovery"]),
     ],
     dependencies: [
@@ -181,6 +182,8 @@ let package = Package(
         ]),
         // Not a test: brings one Device up from a config file for iperf3 measurements (bench/).
         .executableTarget(name: "HorizonDeviceBench", dependencies: ["HorizonDevice", "HorizonCore"]),
+        // Not a test: the receive loop's ChannelData unwrapping pass per datagram, next to an AEAD open.
+        .executableTarget(name: "HorizonRelayUnwrapBench", dependencies: ["HorizonDevice", "HorizonUDP", "HorizonCrypto", "HorizonCore"]),
     ]
 )
 

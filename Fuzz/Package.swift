@@ -61,7 +61,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "FuzzRelayChannel",
-            dependencies: ["CLibFuzzer", .product(name: "HorizonDevice", package: "Horizon")]
+            dependencies: [
+                "CLibFuzzer",
+                .product(name: "HorizonDevice", package: "Horizon"),
+                .product(name: "HorizonUDP", package: "Horizon"),
+            ]
         ),
         .executableTarget(
             name: "FuzzHorizonFrame",

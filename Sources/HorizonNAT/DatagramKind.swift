@@ -1,3 +1,5 @@
+import HorizonUDP
+
 /// What arrived on the node's one UDP socket, judged from the first bytes only, so the
 /// receive loop can hand STUN and TURN traffic to NAT traversal and the rest to WireGuard
 /// without parsing anything (see "NAT traversal" in docs/ARCHITECTURE.md for why the
@@ -21,7 +23,7 @@ public enum DatagramKind: Hashable, Sendable {
            Int(UInt16(bytes[2]) << 8 | UInt16(bytes[3])) + STUNMessage.headerSize == bytes.count {
             return .stun
         }
-        if (0x40...0x7F).contains(first), bytes.count >= TURNChannelData.headerSize { return .turnChannelData }
+        if let header = ChannelDataHeader(fieldsOf: bytes), header.hasChannelNumber { return .turnChannelData }
         return .unknown
     }
 

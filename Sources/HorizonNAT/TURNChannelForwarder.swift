@@ -29,12 +29,11 @@ final class TURNChannelForwarder {
 
     /// Queues `data` framed as ChannelData on `channel` to leave `socket` for `destination`.
     func queue(_ data: UnsafeRawBufferPointer, channel: UInt16, to destination: UDPAddress, through socket: UDPSocket) {
-        let size = TURNChannelData.headerSize + data.count
+        let size = ChannelDataHeader.size + data.count
         prepare(for: socket, bytes: size)
         let start = arena + arenaUsed
-        start.storeBytes(of: channel.bigEndian, toByteOffset: 0, as: UInt16.self)
-        start.storeBytes(of: UInt16(truncatingIfNeeded: data.count).bigEndian, toByteOffset: 2, as: UInt16.self)
-        if let base = data.baseAddress { (start + TURNChannelData.headerSize).copyMemory(from: base, byteCount: data.count) }
+        ChannelDataHeader(channel: channel, length: data.count).write(to: start)
+        if let base = data.baseAddress { (start + ChannelDataHeader.size).copyMemory(from: base, byteCount: data.count) }
         arenaUsed += size
         batch.append(UnsafeRawBufferPointer(start: start, count: size), to: destination)
     }

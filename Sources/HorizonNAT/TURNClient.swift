@@ -56,9 +56,6 @@ public struct TURNClient: Sendable {
     /// Confirmed bindings and when each is refreshed.
     private var channelRefreshDue: [UInt16: MonotonicTime] = [:]
 
-    /// Channel numbers a client may bind (RFC 8656 §12).
-    public static let clientChannels: ClosedRange<UInt16> = 0x4000...0x4FFF
-
     public init(server: UDPAddress, credentials: TURNCredentials, software: String? = nil, timing: Timing = Timing()) {
         self.server = server
         self.credentials = credentials
@@ -77,7 +74,7 @@ public struct TURNClient: Sendable {
     /// all are taken. Until the binding is confirmed, `wrap` uses Send indications.
     @discardableResult
     public mutating func bindChannel(to peer: UDPAddress, now: MonotonicTime) -> UInt16? {
-        guard let channel = channelOfPeer[peer] ?? Self.clientChannels.first(where: { channels[$0] == nil }) else { return nil }
+        guard let channel = channelOfPeer[peer] ?? ChannelDataHeader.bindableChannels.first(where: { channels[$0] == nil }) else { return nil }
         channels[channel] = peer
         channelOfPeer[peer] = channel
         start(.channelBind(channel: channel, peer: peer), now: now)

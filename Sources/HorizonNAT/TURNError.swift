@@ -18,6 +18,8 @@ public enum TURNError: Error, Hashable, Sendable, CustomStringConvertible {
     case channelsExhausted(server: UDPAddress)
     /// The local socket failed (errno).
     case socket(server: UDPAddress, errno: Int32)
+    /// The session was closed before the request was answered.
+    case closed(server: UDPAddress)
 
     public var description: String {
         switch self {
@@ -32,6 +34,7 @@ public enum TURNError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .notAllocated(server): "no allocation on TURN server \(server): allocate first"
         case let .channelsExhausted(server): "every TURN channel number on \(server) is in use"
         case let .socket(server, errno): "cannot send to TURN server \(server): errno \(errno)"
+        case let .closed(server): "the session with TURN server \(server) was closed"
         }
     }
 }

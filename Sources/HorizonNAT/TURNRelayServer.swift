@@ -122,13 +122,13 @@ public final class TURNRelayServer: @unchecked Sendable {
             for i in 0..<n {
                 routes[i] = nil
                 let datagram = batch.datagram(i)
-                guard let (channel, data) = try? TURNChannelData.parse(UnsafeRawBufferPointer(datagram.bytes)),
-                      let (relayed, peer) = core.channelRoute(client: datagram.source, channel: channel, now: now),
+                guard let header = ChannelDataHeader(validating: UnsafeRawBufferPointer(datagram.bytes)),
+                      let (relayed, peer) = core.channelRoute(client: datagram.source, channel: header.channel, now: now),
                       let socket = relays.withLock({ $0[relayed] }) else {
                     slow = true
                     continue
                 }
-                routes[i] = Route(socket: socket, destination: peer, channel: 0, data: data)
+                routes[i] = Route(socket: socket, destination: peer, channel: 0, data: header.data)
             }
         }
         return slow
@@ -176,7 +176,7 @@ public final class TURNRelayServer: @unchecked Sendable {
         defer { routes.deinitialize(count: Self.datagramSlots).deallocate() }
         // Framing copies each datagram behind its header: room for a whole receive batch.
         let forwarder = TURNChannelForwarder(capacity: Self.datagramSlots,
-                                             arenaSize: Self.messageSlots * 65_536 + Self.datagramSlots * TURNChannelData.headerSize)
+                                             arenaSize: Self.messageSlots * 65_536 + Self.datagramSlots * ChannelDataHeader.size)
         socket.setReceiveTimeout(milliseconds: 100)
         while !stopping.load(ordering: .relaxed), relays.withLock({ $0[relayed] != nil }) {
             let n = socket.receive(into: batch)

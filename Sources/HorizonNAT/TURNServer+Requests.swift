@@ -98,7 +98,7 @@ extension TURNServer {
             return [reply(message, to: client, error: STUNErrorCode(code: 437, reason: "Allocation Mismatch"), key: key)]
         }
         guard let channel = message.first({ if case .channelNumber(let c) = $0 { c } else { nil } }),
-              (0x4000...0x4FFF).contains(channel),
+              ChannelDataHeader.bindableChannels.contains(channel),
               let peer = message.first({ if case .xorPeerAddress(let a) = $0 { a } else { nil } }) else {
             return [reply(message, to: client, error: .badRequest("Bad CHANNEL-NUMBER or XOR-PEER-ADDRESS"), key: key)]
         }

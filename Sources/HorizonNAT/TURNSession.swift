@@ -66,14 +66,18 @@ public final class TURNSession: @unchecked Sendable {
     }
 
     /// Stops the thread and closes the socket (without releasing the allocation: call
-    /// `release` first for that).
+    /// `release` first for that). Requests waiting for an answer fail with `.closed`. Once
+    /// this returns the session sends nothing more, so an owner's socket can close after it.
     public func close() {
         let first = condition.withLock {
             defer { stopping = true }
+            condition.broadcast()
             return !stopping
         }
         guard first else { return }
         stopped.wait()
+        // Waits out a send in progress on another thread; later ones see `closed`.
+        sendLock.withLock { closed = true }
         socket?.close()
     }
 
@@ -169,6 +173,7 @@ public final class TURNSession: @unchecked Sendable {
                 if case .failed(let failed, let error) = event, failed == request { throw error }
                 if Self.event(event, answers: request) { return event }
             }
+            guard !stopping else { throw .closed(server: serverAddress) }
             guard condition.wait(until: deadline) || seen < droppedEvents + events.count else { throw .timedOut(server: serverAddress, request: request) }
         }
     }
@@ -233,13 +238,16 @@ public final class TURNSession: @unchecked Sendable {
     }
 
     private let sendLock = NSLock()
+    /// Set by `close()` under `sendLock`: nothing is sent after.
+    private var closed = false
 
     /// One sendmmsg per `sendBatch.capacity` datagrams: the batch points into one contiguous
     /// copy of them, valid until the send returns.
     private func sendToServer(_ datagrams: [[UInt8]]) -> Int {
-        if let sendThroughOwner { return datagrams.reduce(0) { $0 + (sendThroughOwner($1) ? 1 : 0) } }
-        guard let socket else { return 0 }
-        return sendLock.withLock {
+        sendLock.withLock {
+            guard !closed else { return 0 }
+            if let sendThroughOwner { return datagrams.reduce(0) { $0 + (sendThroughOwner($1) ? 1 : 0) } }
+            guard let socket else { return 0 }
             var sent = 0
             var start = 0
             while start < datagrams.count {

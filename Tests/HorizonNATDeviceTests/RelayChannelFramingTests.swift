@@ -1,4 +1,6 @@
 @testable import HorizonDevice
+import HorizonCore
+import HorizonUDP
 import Testing
 
 /// The device's ChannelData framing: what the receive loop unwraps (only WireGuard inside a
@@ -7,10 +9,10 @@ import Testing
     /// A WireGuard keepalive-sized transport message (type 4, reserved zeros).
     static let wireGuard: [UInt8] = [4, 0, 0, 0] + Array(repeating: 0xAB, count: 28)
 
-    /// [channel, length] as `unwrap` reads them.
+    /// [channel, length] as `unwrap` reads them; [0, 0] when it leaves the datagram whole.
     static func unwrap(_ bytes: [UInt8]) -> [Int] {
-        let (channel, length) = bytes.withUnsafeBytes { RelayChannelFraming.unwrap($0) }
-        return [Int(channel), length]
+        let header = bytes.withUnsafeBytes { RelayChannelFraming.unwrap($0) }
+        return [Int(header?.channel ?? 0), header?.length ?? 0]
     }
 
     @Test func unwrapsWireGuardOnAChannel() {
@@ -31,13 +33,14 @@ import Testing
             [0x40, 0x01, 0x00, 0x21] + Self.wireGuard,            // length beyond the datagram
             [0x40, 0x01, 0x00, 0x1B] + Self.wireGuard,            // more than 3 bytes after the data
             [0x40, 0x01, 0x00, 0x04, 4, 0, 0],                   // too short
+            [0x40, 0x01, 0x00, 0x03, 4, 0, 0],                   // data too short for WireGuard
             [0x40, 0x01, 0x00, 0x20, 5, 0, 0, 0] + Array(Self.wireGuard.dropFirst(4)),   // type 5
             [0x40, 0x01, 0x00, 0x20, 4, 1, 0, 0] + Array(Self.wireGuard.dropFirst(4)),   // reserved byte set
             stunInside,                                           // a check through the channel
             Self.wireGuard,                                       // plain WireGuard
         ]
         for bytes in cases {
-            #expect(Self.unwrap(bytes)[0] == 0, "\(bytes.prefix(8))")
+            #expect(Self.unwrap(bytes) == [0, 0], "\(bytes.prefix(8))")
         }
     }
 
@@ -48,8 +51,38 @@ import Testing
         }
         #expect(framed == [0x4F, 0xFF, 0x00, 0x20] + Self.wireGuard)
         #expect(Self.unwrap(framed) == [0x4FFF, 32])
-        var arena: [UInt8] = []
-        RelayChannelFraming.appendHeader(channel: 0x4001, length: 148, to: &arena)
-        #expect(arena == [0x40, 0x01, 0x00, 0x94])
+    }
+
+    /// The receive loop's pass over a real batch: relayed WireGuard narrowed to the message
+    /// with its channel noted, everything else left whole on channel 0.
+    @Test func unwrapsARelayedBatchInPlace() throws {
+        let loopback = IPAddress.v4(IPv4Address(127, 0, 0, 1))
+        let receiver = try UDPSocket(family: .ipv4, address: loopback)
+        let sender = try UDPSocket(family: .ipv4, address: loopback)
+        defer { receiver.close(); sender.close() }
+        let stunInside: [UInt8] = [0x40, 0x02, 0x00, 0x14, 0x00, 0x01, 0x00, 0x00] + Array(repeating: 0, count: 16)
+        let sent: [[UInt8]] = [[0x40, 0x01, 0x00, 0x20] + Self.wireGuard, Self.wireGuard, stunInside,
+                               [0x4F, 0xFF, 0x00, 0x1F] + Array(Self.wireGuard.dropLast()) + [0, 0, 0]]
+        let out = UDPSendBatch(capacity: sent.count)
+        let destination = UDPAddress(ip: loopback, port: receiver.port)
+        let storage = Array(sent.joined())
+        storage.withUnsafeBytes { all in
+            var offset = 0
+            for datagram in sent {
+                out.append(UnsafeRawBufferPointer(rebasing: all[offset..<(offset + datagram.count)]), to: destination)
+                offset += datagram.count
+            }
+            #expect(sender.send(out).sent == sent.count)
+        }
+        receiver.setReceiveTimeout(milliseconds: 2000)
+        let batch = UDPReceiveBatch(messageSlots: 8, bufferSize: 2048)
+        // Loopback queues all of one sendmmsg before it returns: one receive takes them.
+        try #require(receiver.receive(into: batch) == sent.count)
+        let channels = UnsafeMutablePointer<UInt16>.allocate(capacity: sent.count)
+        defer { channels.deallocate() }
+        RelayChannelFraming.unwrapRelayed(batch, count: batch.count, channels: channels)
+        #expect(Array(UnsafeBufferPointer(start: channels, count: sent.count)) == [0x4001, 0, 0, 0x4FFF])
+        let bytes = (0..<sent.count).map { Array(batch.datagram($0).bytes) }
+        #expect(bytes == [Self.wireGuard, Self.wireGuard, stunInside, Array(Self.wireGuard.dropLast())])
     }
 }

@@ -34,7 +34,7 @@ enum TURNSessionScenario {
 
         // Over a channel (ChannelData both ways), a full-size WireGuard-like datagram.
         let channel = try session.bindChannel(to: peer.address)
-        #expect(TURNClient.clientChannels.contains(channel))
+        #expect(ChannelDataHeader.bindableChannels.contains(channel))
         let big = (0..<1452).map { UInt8(truncatingIfNeeded: $0 &* 7) }
         session.send(big, to: peer.address)
         #expect(peer.receive()?.bytes == big)

@@ -12,7 +12,7 @@ extension Device {
     /// False when the channel number is not a TURN channel or no peer has this key.
     @discardableResult
     public func setRelayedEndpoint(_ relay: UDPAddress, channel: UInt16, for publicKey: PublicKey) -> Bool {
-        guard RelayChannelFraming.channels.contains(channel), let peer = engine.peer(for: publicKey) else { return false }
+        guard ChannelDataHeader.channels.contains(channel), let peer = engine.peer(for: publicKey) else { return false }
         engine.setEndpoint(PeerEndpoint(address: relay.ip, port: relay.port, relayChannel: channel), for: peer)
         return true
     }

@@ -59,14 +59,14 @@ final class HandshakeLoop {
             arena.removeAll(keepingCapacity: true)
             for datagram in chunk {
                 let channel = datagram.endpoint.relayChannel
-                if channel != 0 { RelayChannelFraming.appendHeader(channel: channel, length: datagram.bytes.count, to: &arena) }
+                if channel != 0 { ChannelDataHeader(channel: channel, length: datagram.bytes.count).append(to: &arena) }
                 arena += datagram.bytes
             }
             arena.withUnsafeBytes { all in
                 sendBatch.removeAll()
                 var offset = 0
                 for datagram in chunk {
-                    let size = datagram.bytes.count + (datagram.endpoint.relayChannel == 0 ? 0 : RelayChannelFraming.headerSize)
+                    let size = datagram.bytes.count + (datagram.endpoint.relayChannel == 0 ? 0 : ChannelDataHeader.size)
                     let bytes = UnsafeRawBufferPointer(rebasing: all[offset..<offset + size])
                     sendBatch.append(bytes, to: datagram.endpoint.udpAddress, from: datagram.endpoint.localSource)
                     offset += size

@@ -58,7 +58,7 @@ final class ReceiveLoop {
 
     private func receive(count n: Int, now: MonotonicTime) {
         let table = device.routing.withLock { $0 }
-        unwrapRelayed(count: n)
+        RelayChannelFraming.unwrapRelayed(batch, count: n, channels: channels)
         var i = 0
         while i < n {
             let first = batch.datagram(i)
@@ -131,16 +131,6 @@ final class ReceiveLoop {
         guard delta.rxPackets > 0 else { return }
         device.engine.didReceive(on: keypair, from: peer, source: source(lastSource), packets: Int(delta.rxPackets),
                                  dataPackets: data, bytes: Int(delta.rxBytes), now: now)
-    }
-
-    /// Strips the ChannelData header off WireGuard messages a TURN relay forwarded and
-    /// notes their channel, so the sender's endpoint becomes "relay, channel".
-    private func unwrapRelayed(count n: Int) {
-        for i in 0..<n {
-            let (channel, length) = RelayChannelFraming.unwrap(UnsafeRawBufferPointer(batch.datagram(i).bytes))
-            channels[i] = channel
-            if channel != 0 { batch.narrow(i, to: RelayChannelFraming.headerSize..<(RelayChannelFraming.headerSize + length)) }
-        }
     }
 
     private func source(_ i: Int) -> PeerEndpoint {

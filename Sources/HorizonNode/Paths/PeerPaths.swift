@@ -53,6 +53,10 @@ public actor PeerPaths {
     let responder = STUNResponder()
     let inbound: AsyncStream<PathDatagram>.Continuation
     private var tasks: [Task<Void, Never>] = []
+    /// TURN requests and releases running off the actor (`inBackground`), which send on the
+    /// device's socket; `stop` waits for them.
+    var background: [Int: Task<Void, Never>] = [:]
+    var nextBackground = 0
     var stopped = false
 
     /// Production: signaling over the broker's WebSocket with the node's credential.
@@ -88,6 +92,8 @@ public actor PeerPaths {
     public func update(peers: [PathPeer], relays newRelays: [Components.Schemas.Relay]) async {
         guard !stopped else { return }
         let resolved = (try? await blockingCall { newRelays.compactMap(PathRelay.init) }) ?? []
+        // Stopped while resolving: no new links, no endpoints set on a closing device.
+        guard !stopped else { return }
         let relaysChanged = resolved != relays
         relays = resolved
         let wanted = Set(peers.map(\.id))
@@ -98,7 +104,7 @@ public actor PeerPaths {
             // Other relays: other mappings and allocations, so every session starts over.
             if regathering { await restartSessions(reallocating: true) }
         }
-        for peer in peers {
+        for peer in peers where !stopped {
             if links[peer.id] != nil {
                 links[peer.id]?.peer = peer
                 continue
@@ -117,20 +123,37 @@ public actor PeerPaths {
     }
 
     /// Stops everything: checks, timers, signaling, relay allocations (released), the handler.
+    /// When it returns nothing started here sends on the device's socket any more, so the
+    /// device may close.
     public func stop() async {
         guard !stopped else { return }
         stopped = true
         device.removeDatagramHandler()
         inbound.finish()
         for task in tasks { task.cancel() }
-        await signaling.close()
         links.removeAll()
-        if let relay {
-            self.relay = nil
-            _ = try? await blockingCall {
-                if relay.allocation != nil { try? relay.release(timeout: .seconds(1)) }
-                relay.close()
-            }
+        dropRelayAllocation()
+        await signaling.close()
+        // The loops see `stopped` (or their stream end) at their next step; a gathering's
+        // probes and an allocation in progress end with them (a closed session fails at once).
+        for task in tasks { await task.value }
+        await gathering?.value
+        _ = await allocating?.value
+        // Last, as the above may have dropped an allocation in the background.
+        while let (id, task) = background.first {
+            await task.value
+            background[id] = nil
+        }
+    }
+
+    /// Runs `body` (blocking TURN calls, in `blockingCall`) as a task `stop` waits for.
+    func inBackground(_ body: @escaping @Sendable () async -> Void) {
+        let id = nextBackground
+        nextBackground += 1
+        // Inherits the actor, so it cannot finish before it is registered.
+        background[id] = Task {
+            await body()
+            background[id] = nil
         }
     }
 
