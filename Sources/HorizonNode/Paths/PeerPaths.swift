@@ -82,7 +82,7 @@ public actor PeerPaths {
 
     private func start(datagrams: AsyncStream<PathDatagram>, signals: AsyncStream<SignalEnvelope>) {
         guard !stopped else { return }
-        tasks.append(Task { for await datagram in datagrams { await self.receive(datagram) } })
+        tasks.append(Task { for await datagram in datagrams { self.receive(datagram) } })
         tasks.append(Task { for await envelope in signals { await self.receive(envelope) } })
         tasks.append(Task { await self.runTimers() })
     }

@@ -25,6 +25,10 @@ actor ClientRunner {
     private var paths: PeerPaths?
     /// The last hand-over to `paths`, so updates reach it in order.
     private var pathUpdate: Task<Void, Never>?
+    /// An interface on its way out: its path finder stops (releasing relay allocations through
+    /// the device's socket) before the device closes, and a new interface, which takes the
+    /// same name, waits for it.
+    private var teardown: Task<[String], Never>?
     private var lastMeshError: String?
     /// Why the gateway's routes could not be set, if they could not.
     private var gatewayRoutingError: String?
@@ -39,8 +43,8 @@ actor ClientRunner {
     }
 
     /// Brings up the interface for the saved map's networks, then follows the broker.
-    func start() {
-        _ = reconcileInterface()
+    func start() async {
+        _ = await reconcileInterface()
         let link = setup.link
         let state = setup.state
         follower = Task {
@@ -50,10 +54,10 @@ actor ClientRunner {
 
     /// Ends the role for a daemon that stops: the interface goes, the saved choice stays, so
     /// the next start reconnects.
-    func stop() {
+    func stop() async {
         follower?.cancel()
         connection = nil
-        _ = tearDownInterface()
+        _ = await tearDownInterface()
     }
 
     // MARK: servers and connecting
@@ -81,11 +85,11 @@ actor ClientRunner {
             server.rttMilliseconds = await LatencyProbe.once(endpoint)
         }
         let choice = ConnectionChoice(serverID: server.id, routes: routes.map(\.description))
-        try bringUp(choice, server: server)
+        try await bringUp(choice, server: server)
         do throws(RoleError) {
             try await waitForHandshake(with: server)
         } catch {
-            _ = disconnect()
+            _ = await disconnect()
             throw error
         }
         rtt = server.rttMilliseconds
@@ -94,20 +98,20 @@ actor ClientRunner {
     }
 
     /// Reconnects to the saved choice after a daemon restart, without waiting for a handshake.
-    func resume(_ choice: ConnectionChoice) throws(RoleError) {
+    func resume(_ choice: ConnectionChoice) async throws(RoleError) {
         guard let server = netmap.flatMap({ ServerChoice.pick(choice.serverID, from: ServerChoice.candidates(in: $0)) }) else {
             throw RoleError("the saved server \(choice.serverID) is not in the netmap any more — run horizon connect")
         }
-        try bringUp(choice, server: server)
+        try await bringUp(choice, server: server)
     }
 
     /// Ends the connection: the gateway's routes and rules go (with the interface, unless the
     /// device's networks keep one). Returns what could not be undone, nil when not connected.
-    func disconnect() -> [String]? {
+    func disconnect() async -> [String]? {
         setup.state.remove(.connection)
         guard connection != nil else { return nil }
         connection = nil
-        return reconcileInterface()
+        return await reconcileInterface()
     }
 
     func status(into status: inout AgentStatus) async {
@@ -144,7 +148,7 @@ actor ClientRunner {
 
     // MARK: the interface
 
-    private func bringUp(_ choice: ConnectionChoice, server: ServerCandidate) throws(RoleError) {
+    private func bringUp(_ choice: ConnectionChoice, server: ServerCandidate) async throws(RoleError) {
         guard PublicKey(base64: server.publicKey) != nil, let endpointText = server.endpoints.first else {
             throw RoleError("the broker's entry for \(server.name) has no usable key or endpoint")
         }
@@ -153,11 +157,11 @@ actor ClientRunner {
         }
         let previous = connection
         connection = (choice, server)
-        let failures = reconcileInterface()
+        let failures = await reconcileInterface()
         guard interface != nil, gatewayRoutingError == nil else {
             let reason = gatewayRoutingError ?? failures.last
             connection = previous
-            _ = reconcileInterface()
+            _ = await reconcileInterface()
             throw RoleError(reason ?? "cannot bring up \(setup.interfaceName)")
         }
     }
@@ -167,8 +171,10 @@ actor ClientRunner {
     /// that comes or goes changes the running interface (its gateway peer and routes), so the
     /// network members' sessions and TAPs stay up. Returns what failed, why a new interface
     /// could not be made last.
-    private func reconcileInterface() -> [String] {
-        guard connection != nil || MeshPlan.isMember(netmap) else { return tearDownInterface() ?? [] }
+    private func reconcileInterface() async -> [String] {
+        await finishTeardown()
+        // Nothing below suspends but a teardown, so the state acted on is the state checked.
+        guard connection != nil || MeshPlan.isMember(netmap) else { return await tearDownInterface() ?? [] }
         var failures: [String] = []
         if interface == nil {
             do throws(TunnelError) { try createInterface() } catch { return [error.description] }
@@ -229,16 +235,33 @@ actor ClientRunner {
         }
     }
 
-    private func tearDownInterface() -> [String]? {
+    /// Takes the interface down: the path finder first, so nothing sends on the device's
+    /// socket once it closes. Returns what could not be undone, nil when there was no interface.
+    private func tearDownInterface() async -> [String]? {
         guard let current = interface else { return nil }
         interface = nil
-        if let paths {
-            self.paths = nil
-            pathUpdate?.cancel()
-            pathUpdate = nil
-            Task { await paths.stop() }
+        let paths = self.paths
+        self.paths = nil
+        pathUpdate?.cancel()
+        pathUpdate = nil
+        let previous = teardown
+        let task = Task<[String], Never> {
+            _ = await previous?.value
+            await paths?.stop()
+            return current.stop().map(\.description)
         }
-        return current.stop().map(\.description)
+        teardown = task
+        let failures = await task.value
+        if teardown == task { teardown = nil }
+        return failures
+    }
+
+    /// Waits until no interface is on its way out.
+    private func finishTeardown() async {
+        while let pending = teardown {
+            _ = await pending.value
+            if teardown == pending { teardown = nil }
+        }
     }
 
     /// Sends a datagram into the tunnel every half second (any packet for the server makes
@@ -282,10 +305,10 @@ actor ClientRunner {
     /// One short fetch, so lists are current when the broker is there; the saved map otherwise.
     func refreshNetmap() async {
         do throws(BrokerFailure) {
-            if let map = try await NetmapFollower(link: setup.link, state: setup.state).fetch() { handle(.map(map)) }
-            handle(.reachable(true, nil))
+            if let map = try await NetmapFollower(link: setup.link, state: setup.state).fetch() { await handle(.map(map)) }
+            await handle(.reachable(true, nil))
         } catch {
-            handle(.reachable(error.code != nil, error))
+            await handle(.reachable(error.code != nil, error))
         }
     }
 
@@ -295,14 +318,14 @@ actor ClientRunner {
     }
 
     /// A map the agent fetched for a command, newer than the follower's.
-    func adopt(_ map: Netmap) { handle(.map(map)) }
+    func adopt(_ map: Netmap) async { await handle(.map(map)) }
 
-    private func handle(_ event: NetmapFollower.Event) {
+    private func handle(_ event: NetmapFollower.Event) async {
         switch event {
         case .map(let map):
             netmap = map
             nodeStatus = map._self.status.rawValue
-            _ = reconcileInterface()
+            _ = await reconcileInterface()
         case .reachable(let reachable, let failure):
             broker.reachable = reachable
             if reachable { broker.lastContact = Date() }
@@ -311,7 +334,7 @@ actor ClientRunner {
                 nodeStatus = "revoked"
                 connection = nil
                 setup.state.remove(.connection)
-                _ = tearDownInterface()
+                _ = await tearDownInterface()
             }
         }
     }
@@ -330,7 +353,7 @@ enum TunnelWake {
         defer { socket.close() }
         let batch = UDPSendBatch(capacity: 1)
         let payload: [UInt8] = Array("horizon-wake".utf8)
-        payload.withUnsafeBytes { batch.append($0, to: UDPAddress(ip: address, port: 9)) }
+        _ = payload.withUnsafeBytes { batch.append($0, to: UDPAddress(ip: address, port: 9)) }
         _ = socket.send(batch)
     }
 }
