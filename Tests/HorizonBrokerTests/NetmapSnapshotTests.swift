@@ -36,6 +36,35 @@ import VaporTesting
         #expect(reads.withLock { $0 } == 3, "and so does age")
     }
 
+    @Test(.timeLimit(.minutes(1))) func renewedInTheBackgroundBeforeItExpires() async throws {
+        let cache = NetmapSnapshotCache()
+        let start = Date()
+        _ = try await cache.snapshot(revision: 1, now: start) { Self.empty }
+        let release = AsyncStream<Void>.makeStream()
+        let renewals = Mutex(0)
+        // The held snapshot comes back at once while its renewal is still held up here.
+        _ = try await cache.snapshot(revision: 1, now: start.addingTimeInterval(NetmapSnapshotCache.renewAfter)) {
+            renewals.withLock { $0 += 1 }
+            for await _ in release.stream { break }
+            return Self.empty
+        }
+        _ = try await cache.snapshot(revision: 1, now: start.addingTimeInterval(NetmapSnapshotCache.renewAfter)) {
+            Issue.record("a second renewal while one runs")
+            return Self.empty
+        }
+        release.continuation.yield()
+        // Past the first snapshot's expiry: the renewal answers (awaited if it is still
+        // running), and then it is the snapshot held.
+        let expired = start.addingTimeInterval(NetmapSnapshotCache.maxAge)
+        for _ in 0..<2 {
+            _ = try await cache.snapshot(revision: 1, now: expired) {
+                Issue.record("read again although the renewal fits")
+                return Self.empty
+            }
+        }
+        #expect(renewals.withLock { $0 } == 1)
+    }
+
     @Test func aFailedReadIsNotKept() async throws {
         struct Failure: Error {}
         let cache = NetmapSnapshotCache()
