@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 @testable import HorizonBroker
 import Synchronization
 import Testing
@@ -17,7 +18,7 @@ import VaporTesting
     @Test func oneReadPerRevisionHoweverManyAsk() async throws {
         let cache = NetmapSnapshotCache()
         let reads = Mutex(0)
-        let read: @Sendable () async throws -> NetmapSnapshot = {
+        let read: NetmapSnapshotCache.Read = { _ in
             reads.withLock { $0 += 1 }
             try await Task.sleep(for: .milliseconds(50))
             return Self.empty
@@ -39,16 +40,17 @@ import VaporTesting
     @Test(.timeLimit(.minutes(1))) func renewedInTheBackgroundBeforeItExpires() async throws {
         let cache = NetmapSnapshotCache()
         let start = Date()
-        _ = try await cache.snapshot(revision: 1, now: start) { Self.empty }
+        _ = try await cache.snapshot(revision: 1, now: start) { _ in Self.empty }
         let release = AsyncStream<Void>.makeStream()
         let renewals = Mutex(0)
         // The held snapshot comes back at once while its renewal is still held up here.
-        _ = try await cache.snapshot(revision: 1, now: start.addingTimeInterval(NetmapSnapshotCache.renewAfter)) {
+        _ = try await cache.snapshot(revision: 1, now: start.addingTimeInterval(NetmapSnapshotCache.renewAfter)) { renewing in
+            #expect(renewing != nil, "a renewal gets the snapshot it renews")
             renewals.withLock { $0 += 1 }
             for await _ in release.stream { break }
             return Self.empty
         }
-        _ = try await cache.snapshot(revision: 1, now: start.addingTimeInterval(NetmapSnapshotCache.renewAfter)) {
+        _ = try await cache.snapshot(revision: 1, now: start.addingTimeInterval(NetmapSnapshotCache.renewAfter)) { _ in
             Issue.record("a second renewal while one runs")
             return Self.empty
         }
@@ -57,7 +59,7 @@ import VaporTesting
         // running), and then it is the snapshot held.
         let expired = start.addingTimeInterval(NetmapSnapshotCache.maxAge)
         for _ in 0..<2 {
-            _ = try await cache.snapshot(revision: 1, now: expired) {
+            _ = try await cache.snapshot(revision: 1, now: expired) { _ in
                 Issue.record("read again although the renewal fits")
                 return Self.empty
             }
@@ -68,8 +70,8 @@ import VaporTesting
     @Test func aFailedReadIsNotKept() async throws {
         struct Failure: Error {}
         let cache = NetmapSnapshotCache()
-        await #expect(throws: Failure.self) { _ = try await cache.snapshot(revision: 1, now: Date()) { throw Failure() } }
-        let again = try await cache.snapshot(revision: 1, now: Date()) { Self.empty }
+        await #expect(throws: Failure.self) { _ = try await cache.snapshot(revision: 1, now: Date()) { _ in throw Failure() } }
+        let again = try await cache.snapshot(revision: 1, now: Date()) { _ in Self.empty }
         #expect(again.servers.members.isEmpty)
     }
 
@@ -99,6 +101,30 @@ import VaporTesting
             let outsider = try await services.netmap.current(for: try pending.requireID(), on: app.db)
             #expect(outsider.node.status == .pending && outsider.peers.isEmpty)
             await #expect(throws: APIError.self) { _ = try await services.netmap.current(for: UUID(), on: app.db) }
+        }
+    }
+
+    /// A renewal at the same revision reads the servers again (load, heartbeats) and keeps
+    /// devices younger than `devicesMaxAge`, which only announced changes alter.
+    @Test(arguments: TestStore.available)
+    func renewalsReadServersAndKeepRecentDevices(store: TestStore) async throws {
+        try await store.withBroker { app, _ in
+            let sql = try #require(app.db as? any SQLDatabase)
+            let now = Date()
+            _ = try await Nodes.insertNode(.device, name: "d0", status: .approved, on: app.db)
+            let first = try await NetmapSnapshot.read(on: sql, now: now, renewing: nil)
+            let (gw, _) = try await NetmapTests.insertOnlineServer("gw", status: .approved, on: app.db)
+            _ = try await Nodes.insertNode(.device, name: "d1", status: .approved, on: app.db)
+
+            let renewed = try await NetmapSnapshot.read(on: sql, now: now.addingTimeInterval(1), renewing: first)
+            #expect(renewed.servers.members.map(\.id) == [try gw.requireID()])
+            #expect(renewed.devices.members.map(\.name) == ["d0"])
+            #expect(renewed.devicesReadAt == first.devicesReadAt)
+
+            let later = now.addingTimeInterval(NetmapSnapshot.devicesMaxAge)
+            let reread = try await NetmapSnapshot.read(on: sql, now: later, renewing: renewed)
+            #expect(Set(reread.devices.members.map(\.name)) == ["d0", "d1"])
+            #expect(reread.devicesReadAt == later)
         }
     }
 

@@ -29,7 +29,9 @@ struct NetmapService: Sendable {
     private func current(for nodeID: UUID, revision: UInt64, on db: any Database) async throws -> Netmap {
         guard let sql = db as? any SQLDatabase else { throw APIError(.internalServerError, "internal_error", "the store is not SQL") }
         let now = clock.now()
-        let snapshot = try await snapshots.snapshot(revision: revision, now: now) { try await NetmapSnapshot.read(on: sql) }
+        let snapshot = try await snapshots.snapshot(revision: revision, now: now) { previous in
+            try await NetmapSnapshot.read(on: sql, now: now, renewing: previous)
+        }
         let me: Netmap.Member
         if let approved = snapshot.member(nodeID) {
             me = approved

@@ -31,11 +31,32 @@ struct NetmapSnapshot: Sendable {
 
     let servers: Members
     let devices: Members
+    /// When `devices` was read; renewals at the same revision may keep it (see `read`).
+    let devicesReadAt: Date
 
-    static func read(on sql: any SQLDatabase) async throws -> NetmapSnapshot {
-        let servers = try await NetmapPeerRow.approved(.server, on: sql)
-        let devices = try await NetmapPeerRow.approved(.device, on: sql)
-        return NetmapSnapshot(servers: Members(servers, kind: .server), devices: Members(devices, kind: .device))
+    /// How long a renewal at the same change revision keeps the devices it already has: what
+    /// makes a device's entry (name, key, addresses, endpoints) is only ever changed through a
+    /// broker or an operator command, and both announce it, so at one revision only servers'
+    /// load and heartbeats move. The bound covers an announcement that got lost, as
+    /// `NodeCredentialCache.maxAge` does.
+    static let devicesMaxAge: TimeInterval = 30
+
+    init(servers: Members, devices: Members, devicesReadAt: Date = Date()) {
+        self.servers = servers
+        self.devices = devices
+        self.devicesReadAt = devicesReadAt
+    }
+
+    /// Reads every approved node, or only the servers when `previous` (the snapshot held at the
+    /// same revision) has devices younger than ``devicesMaxAge``: a renewal of a map of 1,000
+    /// devices then reads ten servers, not 1,010 nodes.
+    static func read(on sql: any SQLDatabase, now: Date, renewing previous: NetmapSnapshot?) async throws -> NetmapSnapshot {
+        let servers = Members(try await NetmapPeerRow.approved(.server, on: sql), kind: .server)
+        if let previous, (0..<devicesMaxAge).contains(now.timeIntervalSince(previous.devicesReadAt)) {
+            return NetmapSnapshot(servers: servers, devices: previous.devices, devicesReadAt: previous.devicesReadAt)
+        }
+        let devices = Members(try await NetmapPeerRow.approved(.device, on: sql), kind: .device)
+        return NetmapSnapshot(servers: servers, devices: devices, devicesReadAt: now)
     }
 
     /// The node itself, if it is approved.

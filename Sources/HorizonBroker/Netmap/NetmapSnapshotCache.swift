@@ -42,10 +42,11 @@ final class NetmapSnapshotCache: Sendable {
 
     init() {}
 
+    /// Reads a snapshot; given the one held at the same revision, when there is one, to renew.
+    typealias Read = @Sendable (_ renewing: NetmapSnapshot?) async throws -> NetmapSnapshot
+
     /// The snapshot for `revision` at `now`, read with `read` if none fits.
-    func snapshot(
-        revision: UInt64, now: Date, read: @escaping @Sendable () async throws -> NetmapSnapshot
-    ) async throws -> NetmapSnapshot {
+    func snapshot(revision: UInt64, now: Date, read: @escaping Read) async throws -> NetmapSnapshot {
         enum Next { case ready(NetmapSnapshot), wait(Task<NetmapSnapshot, any Error>) }
         let next = state.withLock { state -> Next in
             if let held = state.held, held.revision == revision, let age = Self.age(since: held.readAt, now: now), age < Self.maxAge {
@@ -70,14 +71,13 @@ final class NetmapSnapshotCache: Sendable {
     /// not. Unstructured: a caller that goes away (a closed socket) must not cancel a read
     /// others wait for.
     @discardableResult
-    private func startRead(
-        revision: UInt64, now: Date, read: @escaping @Sendable () async throws -> NetmapSnapshot, in state: inout State
-    ) -> Task<NetmapSnapshot, any Error> {
+    private func startRead(revision: UInt64, now: Date, read: @escaping Read, in state: inout State) -> Task<NetmapSnapshot, any Error> {
         state.lastReadID += 1
         let id = state.lastReadID
+        let renewing = state.held.flatMap { $0.revision == revision ? $0.snapshot : nil }
         let task = Task {
             do {
-                let snapshot = try await read()
+                let snapshot = try await read(renewing)
                 self.keep(snapshot, readID: id, revision: revision, readAt: now)
                 return snapshot
             } catch {
