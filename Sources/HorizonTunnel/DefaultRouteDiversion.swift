@@ -9,10 +9,11 @@ import HorizonDevice
 public final class DefaultRouteDiversion {
     public let table: UInt32
     private let device: Device
-    private let journal = NetworkJournal()
+    private let journal: NetworkJournal
 
     public init(on tunnel: Tunnel) throws(TunnelError) {
         device = tunnel.device
+        journal = NetworkJournal(recordPath: tunnel.journalPath(.diversion))
         table = try PolicyRoutingTable.choose(for: WireGuardConfig())
         if let error = device.apply([.fwmark(table)]) {
             throw TunnelError("cannot mark \(tunnel.interfaceName)'s packets: \(error.message)")

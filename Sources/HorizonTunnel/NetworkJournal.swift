@@ -5,19 +5,40 @@ import HorizonCore
 
 /// Applies `NetworkChange`s and remembers how to undo each one that took effect, so a
 /// failed start or a shutdown reverts exactly what this process did, newest first.
+///
+/// With a record file, the steps are also kept on disk while they are pending: sysctls,
+/// policy rules and firewall tables outlive a process that is killed, and the next process
+/// for the same interface undoes them (``recover(at:sysctlRoot:)``) before it changes
+/// anything. Without that, a killed gateway would leave forwarding on for good: its next run
+/// finds it on and takes it for the host's own setting.
 public final class NetworkJournal {
-    private enum Undo {
+    enum Undo: Equatable {
         case ip([String], vanishesWithLink: Bool)
         case sysctl(String, previous: String)
         case firewallTable(String)
     }
 
-    private var undoSteps: [Undo] = []
+    private var undoSteps: [Undo] = [] {
+        didSet { saveRecord() }
+    }
     private let sysctlRoot: String
+    private let recordPath: String?
 
-    /// - Parameter sysctlRoot: where kernel settings live; tests point it elsewhere.
-    public init(sysctlRoot: String = "/proc/sys") {
+    /// - Parameters:
+    ///   - sysctlRoot: where kernel settings live; tests point it elsewhere.
+    ///   - recordPath: a file that holds the pending steps (nil: memory only).
+    public init(sysctlRoot: String = "/proc/sys", recordPath: String? = nil) {
         self.sysctlRoot = sysctlRoot
+        self.recordPath = recordPath
+    }
+
+    /// Undoes what a killed process recorded at `path` and deletes the record. Its interface
+    /// went with it, taking addresses and routes along. Returns what could not be undone.
+    public static func recover(at path: String, sysctlRoot: String = "/proc/sys") -> [TunnelError] {
+        guard case .success(let text) = TextFile.read(path) else { return [] }
+        let journal = NetworkJournal(sysctlRoot: sysctlRoot, recordPath: path)
+        journal.undoSteps = UndoRecord.steps(in: text)
+        return journal.undoAll(linkGone: true)
     }
 
     public func apply(_ change: NetworkChange) throws(TunnelError) {
@@ -54,6 +75,17 @@ public final class NetworkJournal {
             }
         }
         return failures
+    }
+
+    /// The pending steps on disk, or no file once there are none.
+    private func saveRecord() {
+        guard let recordPath else { return }
+        if undoSteps.isEmpty {
+            unlink(recordPath)
+        } else {
+            // Best effort: a record that cannot be written only loses the clean-up after a kill.
+            _ = TextFile.replace(recordPath, with: UndoRecord.text(of: undoSteps))
+        }
     }
 
     private func path(_ key: String) -> String { "\(sysctlRoot)/\(key)" }

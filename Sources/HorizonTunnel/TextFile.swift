@@ -26,4 +26,24 @@ enum TextFile {
         defer { close(fd) }
         return WriteAll.bytes(Array(text.utf8), to: fd).map(ErrnoError.init)
     }
+
+    /// Creates or replaces `path` (mode 0600) as a whole: written beside it, then renamed over
+    /// it, so a reader sees the old contents or the new, never a part.
+    static func replace(_ path: String, with text: String) -> ErrnoError? {
+        let temporary = path + ".new"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return ErrnoError(errno) }
+        let failure = WriteAll.bytes(Array(text.utf8), to: fd).map(ErrnoError.init)
+        close(fd)
+        if let failure {
+            unlink(temporary)
+            return failure
+        }
+        guard rename(temporary, path) == 0 else {
+            let error = ErrnoError(errno)
+            unlink(temporary)
+            return error
+        }
+        return nil
+    }
 }

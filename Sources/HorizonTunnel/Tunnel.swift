@@ -16,6 +16,7 @@ public final class Tunnel {
     private let journal: NetworkJournal
     private let policyTable: UInt32?
     private let lans: TunnelLANs
+    private let uapiDirectory: String
 
     public static let defaultMTU = 1420
 
@@ -39,9 +40,16 @@ public final class Tunnel {
         let mtu = config.interface.mtu ?? Self.defaultMTU
         let lans = try TunnelLANs(config: config, tunnelName: name, tunnelMTU: mtu)
 
-        host = try InterfaceHost(name: name, mtu: mtu, uapiDirectory: uapiDirectory ?? UAPIServer.defaultDirectory,
-                                 log: UAPIServer.Log(error: reportError))
-        journal = NetworkJournal()
+        let directory = uapiDirectory ?? UAPIServer.defaultDirectory
+        host = try InterfaceHost(name: name, mtu: mtu, uapiDirectory: directory, log: UAPIServer.Log(error: reportError))
+        // The interface is ours now, so records under its name are a killed run's.
+        for part in JournalPart.allCases {
+            for failure in NetworkJournal.recover(at: Self.journalPath(part, of: name, in: directory)) {
+                reportError("cleaning up after an earlier run of \(name): \(failure)")
+            }
+        }
+        journal = NetworkJournal(recordPath: Self.journalPath(.tunnel, of: name, in: directory))
+        self.uapiDirectory = directory
         self.config = config
         self.interfaceName = name
         self.policyTable = policyTable
@@ -60,6 +68,23 @@ public final class Tunnel {
             host.close()
             throw error
         }
+    }
+
+    /// The host changes of a tunnel that are recorded apart, each in a file of its own.
+    enum JournalPart: String, CaseIterable {
+        case tunnel
+        /// `DefaultRouteDiversion`'s, which come and go while the tunnel runs.
+        case diversion
+    }
+
+    /// Beside the UAPI socket, which lives in a runtime directory: a reboot, which resets
+    /// what the record would undo, clears it too.
+    static func journalPath(_ part: JournalPart, of name: InterfaceName, in directory: String) -> String {
+        "\(directory)/\(name).\(part.rawValue).journal"
+    }
+
+    func journalPath(_ part: JournalPart) -> String {
+        Self.journalPath(part, of: interfaceName, in: uapiDirectory)
     }
 
     /// The running device, for callers that change its peers or read its counters.

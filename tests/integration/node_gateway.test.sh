@@ -5,14 +5,15 @@
 # (full tunnel) and reach the upstream host through it, which sees the server's address; the
 # broker lists the live connection with bytes. Then the faults: an admin revokes a client
 # (its traffic stops within seconds, the other's does not); the server daemon is killed and
-# restarted (the client's session comes back by itself); the broker stops (clients keep
-# reaching upstream); disconnect restores the client's routes and rules exactly.
+# restarted (the client's session comes back by itself, and the restart cleans up what the
+# killed daemon changed); the broker stops (clients keep reaching upstream); disconnect
+# restores the client's routes and rules exactly.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/node_lib.sh"
 
 upstream_ip=198.51.100.2 server_uplink_ip=198.51.100.1
 sif=hzs$$ c1if=hzc$$ c2if=hzd$$   # interface names are global for the UAPI sockets
-at_exit 'rm -f /var/run/wireguard/{$sif,$c1if,$c2if}.sock'
+at_exit 'rm -f /var/run/wireguard/{$sif,$c1if,$c2if}.{sock,tunnel.journal,diversion.journal}'
 
 underlay hznode
 make_netns brk hznode-brk
@@ -38,6 +39,7 @@ export HORIZON_SERVER_OFFLINE_AFTER=6
 start_broker "$brk" 10.77.0.1
 
 note "server registers and waits for approval"
+forwarding_before=$(ip netns exec "$srv" cat /proc/sys/net/ipv4/ip_forward)
 node "$srv" gw "$sif"
 hz gw server up --broker $broker_url --enroll-key "$server_key" --name gw1 --endpoint 10.77.0.2:51820 \
   --location DE/Berlin --uplink up0 >"$TEST_TMP/up.out" 2>&1 &
@@ -155,5 +157,9 @@ note "a stopped server removes its interface, rules and forwarding"
 kill -TERM "$pid_gw"; wait "$pid_gw" || fail "server daemon exited $? on SIGTERM: $(tail -5 "$TEST_TMP/gw.log")"
 ip netns exec "$srv" nft list table inet "horizon_gw_$sif" >/dev/null 2>&1 && fail "forwarding rules left behind"
 ip -n "$srv" link show "$sif" >/dev/null 2>&1 && fail "server interface left behind"
-# (ip_forward goes back to what the restarted daemon found: the killed one had turned it on.)
+# As the host had it before the first daemon, which was killed with forwarding on: the
+# restarted one undid the killed one's changes before making its own.
+[ "$(ip netns exec "$srv" cat /proc/sys/net/ipv4/ip_forward)" = "$forwarding_before" ] ||
+  fail "ip_forward is $(ip netns exec "$srv" cat /proc/sys/net/ipv4/ip_forward) after the server stopped, $forwarding_before before"
+[ ! -e "/var/run/wireguard/$sif.tunnel.journal" ] || fail "the server's journal was left behind"
 echo ok
