@@ -18,9 +18,3 @@ struct PubKey: ParsableCommand {
         print(key.publicKey.base64)
     }
 }
-
-extension String {
-    func trimmingWhitespace() -> String {
-        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
-    }
-}
